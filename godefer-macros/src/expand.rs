@@ -1,0 +1,828 @@
+//! Emission: the lowered function.
+//!
+//! ```text
+//! // Input:
+//! #[godefer::func]
+//! fn f(log: &Log) -> u32 {
+//!     let a = open("a");
+//!     defer!(a.close());
+//!     if log.verbose() { defer!(log.flush()); }
+//!     work(&a)
+//! }
+//!
+//! // Output (open-coded):
+//! fn f(log: &Log) -> u32 {
+//!     let __godefer_frame = Frame::<u32>::enter(/* zero value of u32 */);
+//!     __godefer_frame.nest(|| {
+//!         let a = open("a");
+//!         let __godefer_r0 = a;                               // receiver, evaluated now
+//!         let __godefer_d0 = move || { __godefer_r0.close(); };
+//!         let mut __godefer_s1 = None;                        // nested defer: slot + flag
+//!         __godefer_frame.nest(|| {
+//!             if log.verbose() {
+//!                 let __godefer_r1 = log;
+//!                 __godefer_s1 = Some(move || { __godefer_r1.flush(); });
+//!             }
+//!             __godefer_frame.set_result(work(&a));
+//!         });
+//!         if let Some(f) = __godefer_s1 { __godefer_frame.run::<CALL, _>(f) }
+//!         __godefer_frame.run::<CALL, _>(__godefer_d0);
+//!     });
+//!     __godefer_frame.finish("f")
+//! }
+//! ```
+//!
+//! The body is split into nested scopes at each top-level `defer!` (and at each top-level `let`
+//! followed by a statement with a nested `defer!`), so every deferred call runs while the locals
+//! declared before it are alive, as a `Drop` guard's would: it may borrow them. Each scope after
+//! which deferred calls run is a `nest`, which catches a panic; the frame keeps the panic and the
+//! enclosing scopes return normally, running their deferred calls, until `finish` raises it again.
+//! The frame and heap strategies differ only in where a registration goes: a record local to the
+//! frame or a pooled heap record, linked in a list that `run_down_to` pops to the scope's mark.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, ExprClosure, ItemFn, ReturnType, Stmt, Type};
+
+use crate::args::{self, Args};
+use crate::ast::{self, CollectNested, Form, RawSite, Site};
+use crate::fmt_args;
+use crate::plan::{self, Shape, Strategy};
+use crate::rewrite::{self, Exits};
+use crate::valid;
+
+/// Entry point of the attribute.
+pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Vec::new();
+    let args = args::parse(args).unwrap_or_else(|e| {
+        errors.push(e);
+        Args::default()
+    });
+    let mut item: ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let span = input.clone().into_iter().next().map_or(Span::call_site(), |t| t.span());
+            let e = syn::Error::new(
+                span,
+                "`#[godefer::func]` applies to functions and methods with a body",
+            );
+            return quote!(#input).into_iter().chain(e.to_compile_error()).collect();
+        }
+    };
+    if let Err(e) = valid::signature(&item.sig) {
+        errors.push(e);
+        StripDefers.visit_block_mut(&mut item.block);
+        let errors = errors.iter().map(syn::Error::to_compile_error);
+        return quote!(#(#errors)* #item);
+    }
+    let ret = match &item.sig.output {
+        ReturnType::Default => Ret::Unit,
+        ReturnType::Type(_, ty) => Ret::from_type(ty),
+    };
+    let name = item.sig.ident.to_string();
+    let mut ctx = Ctx {
+        forced: args.strategy,
+        debug: debug_enabled(),
+        errors,
+        name: name.clone(),
+    };
+    let block = std::mem::replace(&mut *item.block, empty_block());
+    *item.block = lower_frame(block, ret, args.zero.as_ref(), true, &name, &mut ctx);
+    let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
+    quote!(#(#errors)* #item)
+}
+
+fn empty_block() -> Block {
+    syn::parse_quote!({})
+}
+
+fn debug_enabled() -> bool {
+    std::env::var("GODEFER_DEBUG")
+        .map(|v| v.split(',').any(|part| part.trim() == "defer"))
+        .unwrap_or(false)
+}
+
+/// The return type of a frame, as far as the frame's code may name it.
+enum Ret {
+    Unit,
+    Named(Type),
+    /// `impl Trait` or a closure whose result type is not written: inferred.
+    Inferred,
+}
+
+impl Ret {
+    fn from_type(ty: &Type) -> Ret {
+        if mentions_impl_or_infer(ty.to_token_stream()) {
+            Ret::Inferred
+        } else {
+            Ret::Named(ty.clone())
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        match self {
+            Ret::Unit => quote!(()),
+            Ret::Named(ty) => quote!(#ty),
+            Ret::Inferred => quote!(_),
+        }
+    }
+}
+
+fn mentions_impl_or_infer(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "impl",
+        proc_macro2::TokenTree::Group(g) => mentions_impl_or_infer(g.stream()),
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == '_',
+        proc_macro2::TokenTree::Literal(_) => false,
+    })
+}
+
+struct Ctx {
+    forced: Option<(Strategy, Span)>,
+    debug: bool,
+    errors: Vec<syn::Error>,
+    /// The function's name, for messages.
+    name: String,
+}
+
+fn frame_ident() -> syn::Ident {
+    syn::Ident::new("__godefer_frame", Span::mixed_site())
+}
+
+fn gen(prefix: &str, id: usize) -> syn::Ident {
+    format_ident!("__godefer_{}{}", prefix, id, span = Span::mixed_site())
+}
+
+/// Lowers one frame: a function body or the body of a closure that has `defer!` of its own.
+fn lower_frame(
+    block: Block,
+    ret: Ret,
+    zero: Option<&Expr>,
+    strict: bool,
+    name: &str,
+    ctx: &mut Ctx,
+) -> Block {
+    let mut block = block;
+    // Closures with `defer!` of their own are frames of their own: lower them first.
+    LowerClosures { ctx: &mut *ctx }.visit_block_mut(&mut block);
+
+    // Items are visible in the whole block; the scopes below would hide them.
+    let (items, mut stmts): (Vec<Stmt>, Vec<Stmt>) = block
+        .stmts
+        .into_iter()
+        .partition(|s| matches!(s, Stmt::Item(_)));
+    let ends_in_tail = matches!(stmts.last(), Some(Stmt::Expr(_, None)))
+        && stmts.last().and_then(ast::top_level_defer).is_none();
+    let mut tail = match ends_in_tail.then(|| stmts.pop()).flatten() {
+        Some(Stmt::Expr(e, None)) => Some(e),
+        _ => None,
+    };
+
+    // Find the sites.
+    let mut raw: Vec<RawSite> = Vec::new();
+    let mut top_site: Vec<Option<usize>> = vec![None; stmts.len()];
+    for (i, stmt) in stmts.iter_mut().enumerate() {
+        if let Some(mac) = ast::top_level_defer(stmt) {
+            raw.push(RawSite {
+                mac: mac.clone(),
+                in_loop: false,
+                nested_in: None,
+            });
+            top_site[i] = Some(raw.len() - 1);
+        } else {
+            CollectNested {
+                sites: &mut raw,
+                stmt_index: i,
+                loop_depth: 0,
+            }
+            .visit_stmt_mut(stmt);
+        }
+    }
+    if let Some(t) = &mut tail {
+        CollectNested {
+            sites: &mut raw,
+            stmt_index: stmts.len(),
+            loop_depth: 0,
+        }
+        .visit_expr_mut(t);
+    }
+
+    // Parse them.
+    let mut sites: Vec<Site> = Vec::with_capacity(raw.len());
+    for r in raw {
+        let span = r.mac.path.span();
+        let form = match ast::parse_form(&r.mac) {
+            Ok(mut form) => {
+                if let Form::Closure {
+                    closure, is_frame, ..
+                } = &mut form
+                {
+                    *is_frame = lower_closure(closure, ctx);
+                }
+                Some(form)
+            }
+            Err(e) => {
+                ctx.errors.push(e);
+                None
+            }
+        };
+        sites.push(Site {
+            span,
+            form,
+            in_loop: r.in_loop,
+            nested_in: r.nested_in,
+        });
+    }
+
+    // Exits: rewrite `return` and `?`, in the body and in the operands of the sites.
+    let mut exits = Exits { count: 0 };
+    for stmt in &mut stmts {
+        exits.visit_stmt_mut(stmt);
+    }
+    if let Some(t) = &mut tail {
+        exits.visit_expr_mut(t);
+    }
+    for site in &mut sites {
+        match &mut site.form {
+            Some(Form::Call { callee, args, .. }) => {
+                exits.visit_expr_mut(callee);
+                args.iter_mut().for_each(|a| exits.visit_expr_mut(a));
+            }
+            Some(Form::Method { receiver, args, .. }) => {
+                exits.visit_expr_mut(receiver);
+                args.iter_mut().for_each(|a| exits.visit_expr_mut(a));
+            }
+            Some(Form::Macro { args, .. }) => args.iter_mut().for_each(|a| exits.visit_expr_mut(a)),
+            Some(Form::Closure { .. }) | None => {}
+        }
+    }
+
+    // Plan.
+    let shape = Shape {
+        defers: sites.len(),
+        in_loop: sites.iter().any(|s| s.in_loop),
+        exits: exits.count + 1,
+    };
+    let strategy = plan::choose(&shape, ctx.forced, strict).unwrap_or_else(|e| {
+        ctx.errors.push(e);
+        plan::choose(&shape, None, false).unwrap_or(Strategy::Heap)
+    });
+    if ctx.debug {
+        for site in &sites {
+            report_site(site.span, strategy);
+        }
+    }
+
+    // Emit.
+    let frame = frame_ident();
+    let ret_tokens = ret.tokens();
+    let zero_tokens = match zero {
+        Some(z) => quote_spanned!(z.span()=> ::godefer::__private::Zero(|| #z)),
+        None => match &ret {
+            Ret::Inferred => quote!(::godefer::__private::NoZero::new()),
+            _ => quote! {{
+                #[allow(unused_imports)]
+                use ::godefer::__private::{ByDefault as _, ByErrDefault as _, ByNothing as _};
+                (&&&::godefer::__private::ZeroProbe::<#ret_tokens>::new()).zero_source()
+            }},
+        },
+    };
+    let first_ret_site = sites.iter().find(|s| {
+        matches!(
+            s.form,
+            Some(Form::Closure {
+                takes_result: true,
+                ..
+            })
+        )
+    });
+    let zero_tokens = match first_ret_site {
+        Some(site) => {
+            let span = site.span;
+            quote_spanned!(span=> ::godefer::__private::require_zero::<#ret_tokens, _>(#zero_tokens))
+        }
+        None => zero_tokens,
+    };
+
+    let mut emit = Emit {
+        strategy,
+        sites: &sites,
+        stmts,
+        tail,
+        top_site,
+        levels: 0,
+    };
+    emit.replace_placeholders();
+    let (body, guarded) = emit.seq(0);
+    let body = if guarded { body } else { nest(&body) };
+    let label = if name == ctx.name {
+        quote!(::core::concat!(::core::module_path!(), "::", #name))
+    } else {
+        let outer = &ctx.name;
+        quote!(::core::concat!(::core::module_path!(), "::", #outer, "::{closure}"))
+    };
+    syn::parse_quote! {{
+        #(#items)*
+        let #frame = ::godefer::__private::Frame::<#ret_tokens>::enter(#zero_tokens);
+        #body
+        #frame.finish(#label)
+    }}
+}
+
+fn nest(code: &TokenStream) -> TokenStream {
+    let frame = frame_ident();
+    quote!(#frame.nest(|| { #code });)
+}
+
+/// `GODEFER_DEBUG=defer`: Go's `-gcflags=-d=defer`, one line per defer statement.
+fn report_site(span: Span, strategy: Strategy) {
+    let s = span.unwrap();
+    let file = s.file();
+    eprintln!("{}:{}:{}: {}", file, s.line(), s.column(), strategy.describe());
+}
+
+/// Lowers the closures with `defer!` of their own. Recursion: into closures without `defer!`
+/// (they may hold closures that have some); not into items.
+struct LowerClosures<'a> {
+    ctx: &'a mut Ctx,
+}
+
+impl VisitMut for LowerClosures<'_> {
+    fn visit_expr_closure_mut(&mut self, c: &mut ExprClosure) {
+        if !lower_closure(c, self.ctx) {
+            visit_mut::visit_expr_closure_mut(self, c);
+        }
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Lowers `c` as a frame if it has `defer!` of its own; says whether it did.
+fn lower_closure(c: &mut ExprClosure, ctx: &mut Ctx) -> bool {
+    if !ast::has_own_defer_expr(&c.body) {
+        return false;
+    }
+    if let Some(a) = &c.asyncness {
+        ctx.errors.push(syn::Error::new(
+            a.span(),
+            "`defer!` is not supported in `async` closures yet",
+        ));
+        StripDefers.visit_expr_mut(&mut c.body);
+        return false;
+    }
+    let body = std::mem::replace(&mut *c.body, Expr::Verbatim(TokenStream::new()));
+    let block = match body {
+        Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => b.block,
+        other => syn::parse_quote!({ #other }),
+    };
+    let ret = match &c.output {
+        ReturnType::Type(_, ty) => Ret::from_type(ty),
+        ReturnType::Default if rewrite::returns_unit(&block) => Ret::Unit,
+        ReturnType::Default => Ret::Inferred,
+    };
+    let name = format!("{}::{{closure}}", ctx.name);
+    let lowered = lower_frame(block, ret, None, false, &name, ctx);
+    *c.body = Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: lowered,
+    });
+    true
+}
+
+/// Replaces every `defer!` with `()`, after an error that stops the lowering, so the error is
+/// not followed by one per `defer!`.
+struct StripDefers;
+
+impl VisitMut for StripDefers {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Macro(m) = e {
+            if ast::is_defer_macro(&m.mac) {
+                *e = syn::parse_quote!(());
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(m) = s {
+            if ast::is_defer_macro(&m.mac) {
+                *s = syn::parse_quote!(();) ;
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, s);
+    }
+}
+
+struct Emit<'a> {
+    strategy: Strategy,
+    sites: &'a [Site],
+    stmts: Vec<Stmt>,
+    tail: Option<Expr>,
+    top_site: Vec<Option<usize>>,
+    /// Scopes emitted so far (names their marks).
+    levels: usize,
+}
+
+/// The pieces of one deferred call.
+struct Parts {
+    /// Statements evaluating the callee, receiver and arguments.
+    setup: TokenStream,
+    /// The deferred function: a closure over what `setup` evaluated.
+    closure: TokenStream,
+    /// `arm::EXACT`, `arm::CALL` or `arm::NEVER`.
+    mode: TokenStream,
+    takes_result: bool,
+}
+
+impl Emit<'_> {
+    fn replace_placeholders(&mut self) {
+        let mut stmts = std::mem::take(&mut self.stmts);
+        let mut tail = self.tail.take();
+        {
+            let mut r = Placeholders { emit: self };
+            for s in &mut stmts {
+                r.visit_stmt_mut(s);
+            }
+            if let Some(t) = &mut tail {
+                r.visit_expr_mut(t);
+            }
+        }
+        self.stmts = stmts;
+        self.tail = tail;
+    }
+
+    fn is_split(&self, k: usize) -> bool {
+        self.top_site[k].is_some()
+            || (matches!(self.stmts[k], Stmt::Local(_))
+                && self
+                    .sites
+                    .iter()
+                    .any(|s| matches!(s.nested_in, Some(i) if i > k)))
+    }
+
+    /// Emits the statements from `from` on. Returns the code and whether it catches its own
+    /// panics (it does when it runs deferred calls of its own).
+    fn seq(&mut self, from: usize) -> (TokenStream, bool) {
+        let n = self.stmts.len();
+        let split = (from..n).find(|&k| self.is_split(k));
+        let end = split.unwrap_or(n);
+        let last = split.unwrap_or(n);
+        let nested: Vec<usize> = (0..self.sites.len())
+            .filter(|&id| matches!(self.sites[id].nested_in, Some(i) if i >= from && i <= last))
+            .collect();
+        let plain = &self.stmts[from..end];
+        let frame = frame_ident();
+        let mut inner = quote!(#(#plain)*);
+        match split {
+            None => {
+                if let Some(t) = &self.tail {
+                    inner.extend(quote!(#frame.set_result(#t);));
+                }
+            }
+            Some(j) => match self.top_site[j] {
+                Some(id) => {
+                    let (cont, guarded) = self.seq(j + 1);
+                    let cont = if guarded { cont } else { nest(&cont) };
+                    inner.extend(self.top_level(id, cont));
+                }
+                None => {
+                    let stmt = &self.stmts[j];
+                    inner.extend(quote!(#stmt));
+                    let (cont, _) = self.seq(j + 1);
+                    inner.extend(cont);
+                }
+            },
+        }
+        if nested.is_empty() {
+            return (inner, false);
+        }
+        let (prologue, epilogue) = self.level(&nested);
+        let body = nest(&inner);
+        (quote!(#prologue #body #epilogue), true)
+    }
+
+    /// Registration and running of a top-level `defer!` around the code after it.
+    fn top_level(&mut self, id: usize, cont: TokenStream) -> TokenStream {
+        let frame = frame_ident();
+        let Some(p) = self.parts(id) else {
+            return cont;
+        };
+        let Parts {
+            setup,
+            closure,
+            mode,
+            takes_result,
+        } = p;
+        let span = self.sites[id].span;
+        match self.strategy {
+            Strategy::OpenCoded => {
+                let d = gen("d", id);
+                let (closure, run) = if takes_result {
+                    (
+                        quote_spanned!(span=> #frame.ret_closure(#closure)),
+                        quote!(run_ret),
+                    )
+                } else {
+                    (closure, quote!(run))
+                };
+                quote! {
+                    #setup
+                    let #d = #closure;
+                    #cont
+                    #frame.#run::<{ #mode }, _>(#d);
+                }
+            }
+            Strategy::Frame => {
+                let m = gen("m", id);
+                let r = gen("r", id);
+                let push = if takes_result { quote!(push_stack_ret) } else { quote!(push_stack) };
+                quote! {
+                    #setup
+                    let #m = #frame.mark();
+                    let #r = ::godefer::__private::StackRecord::new();
+                    #frame.#push::<{ #mode }, _>(&#r, #closure);
+                    #cont
+                    #frame.run_down_to(#m);
+                }
+            }
+            Strategy::Heap => {
+                let m = gen("m", id);
+                let k = gen("k", id);
+                let push = if takes_result { quote!(push_heap_ret) } else { quote!(push_heap) };
+                quote! {
+                    #setup
+                    let #m = #frame.mark();
+                    let #k = #frame.#push::<{ #mode }, _>(#closure);
+                    #cont
+                    #frame.run_down_to(#m);
+                    ::core::mem::drop(#k);
+                }
+            }
+        }
+    }
+
+    /// The storage declared before a scope with nested `defer!`s, and the code running them
+    /// after it.
+    fn level(&mut self, nested: &[usize]) -> (TokenStream, TokenStream) {
+        let frame = frame_ident();
+        self.levels += 1;
+        let mark = gen("level", self.levels);
+        let live: Vec<usize> = nested
+            .iter()
+            .copied()
+            .filter(|&id| self.sites[id].form.is_some())
+            .collect();
+        match self.strategy {
+            Strategy::OpenCoded => {
+                let slots = live.iter().map(|&id| gen("s", id));
+                let prologue = quote!(#(let mut #slots = ::core::option::Option::None;)*);
+                let runs = live.iter().rev().map(|&id| {
+                    let s = gen("s", id);
+                    let f = gen("f", id);
+                    let (mode, run) = self.run_of(id);
+                    quote! {
+                        if let ::core::option::Option::Some(#f) = #s {
+                            #frame.#run::<{ #mode }, _>(#f);
+                        }
+                    }
+                });
+                (prologue, quote!(#(#runs)*))
+            }
+            Strategy::Frame => {
+                let recs = live.iter().map(|&id| gen("r", id));
+                (
+                    quote! {
+                        let #mark = #frame.mark();
+                        #(let #recs = ::godefer::__private::StackRecord::new();)*
+                    },
+                    quote!(#frame.run_down_to(#mark);),
+                )
+            }
+            Strategy::Heap => {
+                let keeps: Vec<_> = live.iter().map(|&id| gen("k", id)).collect();
+                (
+                    quote! {
+                        let #mark = #frame.mark();
+                        #(#[allow(unused_assignments)] let mut #keeps = ::core::option::Option::None;)*
+                    },
+                    quote! {
+                        #frame.run_down_to(#mark);
+                        #(::core::mem::drop(#keeps);)*
+                    },
+                )
+            }
+        }
+    }
+
+    fn run_of(&self, id: usize) -> (TokenStream, TokenStream) {
+        let takes_result = matches!(
+            self.sites[id].form,
+            Some(Form::Closure {
+                takes_result: true,
+                ..
+            })
+        );
+        let mode = mode_of(self.sites[id].form.as_ref());
+        (mode, if takes_result { quote!(run_ret) } else { quote!(run) })
+    }
+
+    /// The registration of a nested site, in place of its `defer!`.
+    fn nested(&self, id: usize) -> TokenStream {
+        let frame = frame_ident();
+        let Some(Parts {
+            setup,
+            closure,
+            mode,
+            takes_result,
+        }) = self.parts(id)
+        else {
+            return quote!({});
+        };
+        let span = self.sites[id].span;
+        match self.strategy {
+            Strategy::OpenCoded => {
+                let s = gen("s", id);
+                let closure = if takes_result {
+                    quote_spanned!(span=> #frame.ret_closure(#closure))
+                } else {
+                    closure
+                };
+                quote!({ #setup #s = ::core::option::Option::Some(#closure); })
+            }
+            Strategy::Frame => {
+                let r = gen("r", id);
+                let push = if takes_result { quote!(push_stack_ret) } else { quote!(push_stack) };
+                quote!({ #setup #frame.#push::<{ #mode }, _>(&#r, #closure); })
+            }
+            Strategy::Heap => {
+                let k = gen("k", id);
+                let push = if takes_result { quote!(push_heap_ret) } else { quote!(push_heap) };
+                quote!({ #setup #k = ::core::option::Option::Some(#frame.#push::<{ #mode }, _>(#closure)); })
+            }
+        }
+    }
+
+    fn parts(&self, id: usize) -> Option<Parts> {
+        let site = &self.sites[id];
+        let form = site.form.as_ref()?;
+        let mode = mode_of(Some(form));
+        let span = site.span;
+        let (setup, closure, takes_result) = match form {
+            Form::Call { callee, args, .. } => {
+                let c = gen("c", id);
+                let names: Vec<_> = (0..args.len()).map(|i| gen(&format!("a{id}_"), i)).collect();
+                (
+                    quote! {
+                        let #c = #callee;
+                        #(let #names = #args;)*
+                    },
+                    quote_spanned!(span=> move || { let _ = #c(#(#names),*); }),
+                    false,
+                )
+            }
+            Form::Method {
+                receiver,
+                method,
+                turbofish,
+                args,
+            } => {
+                let r = gen("recv", id);
+                let rv = gen("receiver", id);
+                let names: Vec<_> = (0..args.len()).map(|i| gen(&format!("a{id}_"), i)).collect();
+                (
+                    quote! {
+                        let #r = #receiver;
+                        #(let #names = #args;)*
+                    },
+                    quote_spanned! {span=> move || {
+                        #[allow(unused_mut)]
+                        let mut #rv = #r;
+                        let _ = #rv.#method #turbofish(#(#names),*);
+                    }},
+                    false,
+                )
+            }
+            Form::Macro { mac, args } => {
+                let (setup, args) = macro_args(id, args);
+                let path = &mac.path;
+                let bang = mac.bang_token;
+                let call = match &mac.delimiter {
+                    syn::MacroDelimiter::Paren(_) => quote!(#path #bang ( #args )),
+                    syn::MacroDelimiter::Bracket(_) => quote!(#path #bang [ #args ]),
+                    syn::MacroDelimiter::Brace(_) => quote!(#path #bang { #args }),
+                };
+                (setup, quote_spanned!(span=> move || { let _ = #call; }), false)
+            }
+            Form::Closure {
+                closure,
+                takes_result,
+                ..
+            } => (TokenStream::new(), quote!(#closure), *takes_result),
+        };
+        Some(Parts {
+            setup,
+            closure,
+            mode,
+            takes_result,
+        })
+    }
+}
+
+fn mode_of(form: Option<&Form>) -> TokenStream {
+    let name = match form {
+        Some(Form::Call {
+            is_recover: true, ..
+        }) => quote!(NEVER),
+        Some(Form::Call { .. } | Form::Method { .. }) => quote!(CALL),
+        Some(Form::Closure { is_frame: true, .. }) => quote!(CALL),
+        _ => quote!(EXACT),
+    };
+    quote!(::godefer::__private::arm::#name)
+}
+
+/// The arguments of a deferred macro call, evaluated at the statement: literals stay, places
+/// are captured (copied if `Copy`, else borrowed), other expressions are evaluated into locals;
+/// identifiers the format string captures become named arguments captured the same way.
+fn macro_args(id: usize, args: &[Expr]) -> (TokenStream, TokenStream) {
+    let mut setup = TokenStream::new();
+    let mut out: Vec<TokenStream> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
+    let mut format_string: Option<syn::LitStr> = None;
+    for (i, arg) in args.iter().enumerate() {
+        let name = gen(&format!("m{id}_"), i);
+        match arg {
+            Expr::Lit(lit) => {
+                if let (syn::Lit::Str(s), None) = (&lit.lit, &format_string) {
+                    format_string = Some(s.clone());
+                }
+                out.push(quote!(#arg));
+            }
+            Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.get_ident().is_some()) => {
+                let left = &a.left;
+                named.push(left.to_token_stream().to_string());
+                setup.extend(capture(&name, &a.right));
+                out.push(quote!(#left = #name));
+            }
+            other => {
+                setup.extend(capture(&name, other));
+                out.push(quote!(#name));
+            }
+        }
+    }
+    if let Some(s) = format_string {
+        for (k, ident) in fmt_args::implicit_captures(&s.value()).into_iter().enumerate() {
+            if named.contains(&ident) {
+                continue;
+            }
+            let var = syn::Ident::new(&ident, s.span());
+            let name = gen(&format!("implicit{id}_"), k);
+            let place: Expr = syn::parse_quote!(#var);
+            setup.extend(capture(&name, &place));
+            out.push(quote!(#var = #name));
+        }
+    }
+    (setup, quote!(#(#out),*))
+}
+
+fn capture(name: &syn::Ident, e: &Expr) -> TokenStream {
+    if is_place(e) {
+        quote! {
+            let #name = {
+                #[allow(unused_imports)]
+                use ::godefer::__private::{CaptureCopy as _, CaptureRef as _};
+                (&::godefer::__private::Capture(&#e)).capture()
+            };
+        }
+    } else {
+        quote!(let #name = #e;)
+    }
+}
+
+fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        Expr::Index(i) => is_place(&i.expr),
+        Expr::Paren(p) => is_place(&p.expr),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        _ => false,
+    }
+}
+
+/// Replaces placeholders with registrations. Recursion: everywhere a placeholder can be.
+struct Placeholders<'a, 'b> {
+    emit: &'a Emit<'b>,
+}
+
+impl VisitMut for Placeholders<'_, '_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Some(id) = ast::placeholder_id(e) {
+            *e = Expr::Verbatim(self.emit.nested(id));
+            return;
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+}

@@ -1,0 +1,23 @@
+//! The `#[godefer::func]` lowering: Go's compiler pass for `defer`, as an attribute macro.
+//!
+//! Pipeline, one module per stage: [`args`] parses the attribute, [`ast`] finds the `defer!`
+//! statements of each frame and parses them into sites, [`valid`] checks them, [`plan`] chooses
+//! the strategy as Go's compiler does, [`rewrite`] redirects `return` and `?` into the result
+//! slot, [`expand`] emits the lowered body. Errors are spanned on the user's tokens and the
+//! function is expanded anyway, so one mistake gives one error.
+
+mod args;
+mod ast;
+mod expand;
+mod fmt_args;
+mod plan;
+mod rewrite;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// See the `godefer` crate.
+#[proc_macro_attribute]
+pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func(args.into(), input.into()).into()
+}

@@ -1,0 +1,130 @@
+//! Redirects the exits of a frame's body into its result slot.
+//!
+//! The lowered body runs in closures (the scopes that catch panics), so an exit stores the value
+//! and leaves its closure; the enclosing scopes then run their deferred calls.
+//!
+//! ```text
+//! // Input:                      // Output:
+//! return x;                      return __godefer_frame.set_result(x);
+//! let n = s.parse::<u32>()?;     let n = match Branch::branch(s.parse::<u32>()) {
+//!                                    Continue(v) => v,
+//!                                    Break(r) => return __godefer_frame.set_result(
+//!                                        FromResidual::from_residual(r)),
+//!                                };
+//! ```
+//!
+//! Recursion: everything except closures and async blocks (their `return` and `?` are their
+//! own) and items. Macro arguments that parse as comma-separated expressions are rewritten too
+//! (`println!("{}", x?)`).
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Macro, Token};
+
+pub struct Exits {
+    /// `return`s and `?`s found: the exit points of the frame, with the end of the body.
+    pub count: usize,
+}
+
+fn frame() -> TokenStream {
+    let f = syn::Ident::new("__godefer_frame", Span::mixed_site());
+    quote!(#f)
+}
+
+impl VisitMut for Exits {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) => {}
+            Expr::Return(r) => {
+                if let Some(e) = &mut r.expr {
+                    self.visit_expr_mut(e);
+                }
+                self.count += 1;
+                let frame = frame();
+                let span = r.return_token.span;
+                let value = match &r.expr {
+                    Some(e) => quote!(#e),
+                    None => quote_spanned!(span=> ()),
+                };
+                *expr = Expr::Verbatim(quote_spanned! {span=>
+                    return #frame.set_result(#value)
+                });
+            }
+            Expr::Try(t) => {
+                self.visit_expr_mut(&mut t.expr);
+                self.count += 1;
+                let frame = frame();
+                let span = t.question_token.span;
+                let inner = &t.expr;
+                let v = syn::Ident::new("__godefer_value", Span::mixed_site());
+                let r = syn::Ident::new("__godefer_residual", Span::mixed_site());
+                *expr = Expr::Verbatim(quote_spanned! {span=>
+                    match ::godefer::__private::Branch::branch(#inner) {
+                        ::godefer::__private::ControlFlow::Continue(#v) => #v,
+                        ::godefer::__private::ControlFlow::Break(#r) => {
+                            return #frame.set_result(
+                                ::godefer::__private::FromResidual::from_residual(#r),
+                            )
+                        }
+                    }
+                });
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        if !mentions_exit(mac.tokens.clone()) {
+            return;
+        }
+        let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+        else {
+            return;
+        };
+        for arg in args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        mac.tokens = quote!(#args);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+fn mentions_exit(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Punct(p) => p.as_char() == '?',
+        TokenTree::Ident(i) => i == "return",
+        TokenTree::Group(g) => mentions_exit(g.stream()),
+        TokenTree::Literal(_) => false,
+    })
+}
+
+/// Whether a frame body certainly returns `()`: no tail expression and no `return` with a
+/// value (used for closures without a written return type).
+pub fn returns_unit(block: &syn::Block) -> bool {
+    struct ValueReturn(bool);
+    impl syn::visit::Visit<'_> for ValueReturn {
+        fn visit_expr_return(&mut self, r: &syn::ExprReturn) {
+            if r.expr.is_some() {
+                self.0 = true;
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+        fn visit_expr_try(&mut self, _: &syn::ExprTry) {
+            self.0 = true;
+        }
+    }
+    let has_tail = match block.stmts.last() {
+        Some(syn::Stmt::Expr(syn::Expr::Macro(m), None)) => !crate::ast::is_defer_macro(&m.mac),
+        Some(syn::Stmt::Expr(_, None)) => true,
+        _ => false,
+    };
+    let mut v = ValueReturn(false);
+    syn::visit::Visit::visit_block(&mut v, block);
+    !has_tail && !v.0
+}

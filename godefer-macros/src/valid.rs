@@ -1,0 +1,21 @@
+//! Checks on the item the attribute is applied to.
+
+use syn::spanned::Spanned;
+use syn::Signature;
+
+/// `async fn` and `const fn` cannot be lowered (yet): spanned on the keyword.
+pub fn signature(sig: &Signature) -> Result<(), syn::Error> {
+    if let Some(a) = &sig.asyncness {
+        return Err(syn::Error::new(
+            a.span(),
+            "`#[godefer::func]` does not support `async fn` yet",
+        ));
+    }
+    if let Some(c) = &sig.constness {
+        return Err(syn::Error::new(
+            c.span(),
+            "`#[godefer::func]` cannot apply to a `const fn`: deferred calls run at run time",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! The recovered value ([`Panic`]), the record a frame keeps while it runs its deferred calls
+//! during a panic ([`PanicRecord`]), and [`recover`].
+
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::report::Origin;
+use crate::state;
+
+/// Where a panic started: the file, line and column of the `panic!` (or of the call that
+/// panicked, for `#[track_caller]` functions such as `unwrap`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub(crate) file: String,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+impl Location {
+    /// The source file.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// The line, from 1.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+    /// The column, from 1.
+    pub fn column(&self) -> u32 {
+        self.column
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A panic stopped by [`recover`]: Go's `recover()` value.
+///
+/// It holds the very payload the panic was raised with, so a value given to
+/// [`std::panic::panic_any`] comes back unchanged:
+///
+/// ```
+/// #[godefer::func]
+/// fn parse(input: &str) -> Result<u32, String> {
+///     defer!(|ret: &mut Result<u32, String>| {
+///         if let Some(p) = godefer::recover() {
+///             match p.downcast_ref::<u32>() {
+///                 Some(code) => *ret = Err(format!("code {code}")),
+///                 None => *ret = Err(p.to_string()),
+///             }
+///         }
+///     });
+///     if input.is_empty() {
+///         std::panic::panic_any(7_u32);
+///     }
+///     input.parse().map_err(|_| panic!("not a number: {input}"))
+/// }
+///
+/// assert_eq!(parse(""), Err("code 7".to_string()));
+/// assert_eq!(parse("x"), Err("not a number: x".to_string()));
+/// assert_eq!(parse("12"), Ok(12));
+/// ```
+pub struct Panic {
+    payload: Box<dyn Any + Send>,
+    location: Option<Location>,
+}
+
+impl Panic {
+    pub(crate) fn new(payload: Box<dyn Any + Send>, location: Option<Location>) -> Panic {
+        Panic { payload, location }
+    }
+
+    /// The message of a `&str` or `String` payload (what `panic!` raises).
+    pub fn message(&self) -> Option<&str> {
+        message_of(&*self.payload)
+    }
+
+    /// A reference to the payload if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.payload.downcast_ref()
+    }
+
+    /// The payload if it is a `T`; otherwise the `Panic` back.
+    pub fn downcast<T: Any>(self) -> Result<Box<T>, Panic> {
+        let Panic { payload, location } = self;
+        payload
+            .downcast()
+            .map_err(|payload| Panic { payload, location })
+    }
+
+    /// Whether the payload is a `T`.
+    pub fn is<T: Any>(&self) -> bool {
+        self.payload.is::<T>()
+    }
+
+    /// The payload, as `std::panic::catch_unwind` would have returned it.
+    pub fn into_payload(self) -> Box<dyn Any + Send> {
+        self.payload
+    }
+
+    /// Where the panic started, when godefer saw it start (it does unless another panic hook
+    /// replaced godefer's, or the panic was raised with `std::panic::resume_unwind`).
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+}
+
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message().unwrap_or("Box<dyn Any>"))
+    }
+}
+
+impl fmt::Debug for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Panic");
+        match self.message() {
+            Some(m) => d.field("message", &m),
+            None => d.field("payload", &format_args!("Box<dyn Any>")),
+        };
+        d.field("location", &self.location).finish()
+    }
+}
+
+pub(crate) fn message_of(payload: &(dyn Any + Send)) -> Option<&str> {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        Some(s)
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        Some(s)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn is_string_like(ty: TypeId) -> bool {
+    ty == TypeId::of::<&'static str>() || ty == TypeId::of::<String>()
+}
+
+/// An earlier panic that a later one replaced, as the report lists it.
+pub(crate) struct Earlier {
+    pub(crate) message: Cow<'static, str>,
+    pub(crate) recovered: bool,
+}
+
+/// The panic a frame holds between catching it and either handing it to `recover` or raising
+/// it again at the frame's exit.
+pub(crate) struct PanicRecord {
+    pub(crate) payload: Box<dyn Any + Send>,
+    pub(crate) origin: Option<Box<Origin>>,
+    /// The panics this one replaced, oldest first.
+    pub(crate) earlier: Vec<Earlier>,
+}
+
+impl PanicRecord {
+    /// The report line for this panic once a later one replaces it.
+    pub(crate) fn summary(&self, recovered: bool) -> Earlier {
+        let message = if let Some(s) = self.payload.downcast_ref::<&'static str>() {
+            Cow::Borrowed(*s)
+        } else if let Some(s) = self.payload.downcast_ref::<String>() {
+            Cow::Owned(s.clone())
+        } else {
+            Cow::Borrowed("Box<dyn Any>")
+        };
+        Earlier { message, recovered }
+    }
+}
+
+/// Go's `recover()`: stops the panic of the frame whose deferred call is running and returns
+/// its value.
+///
+/// Returns `Some` only when all of these hold, as in Go:
+/// - a `#[godefer::func]` frame is panicking and running its deferred calls;
+/// - `recover` is called directly by the deferred call: in the deferred closure's body, or in
+///   the body of the function the deferred call calls (`defer!(handler())`), not in a
+///   `#[godefer::func]` function that the deferred call calls in turn;
+/// - no earlier `recover` took this panic.
+///
+/// After a recover the frame runs its remaining deferred calls and returns normally, with the
+/// result a deferred closure stored (`defer!(|ret| ...)`) or else the zero value of its return
+/// type.
+///
+/// ```
+/// use std::cell::RefCell;
+///
+/// #[godefer::func]
+/// fn safe_div(a: i32, b: i32, log: &RefCell<Vec<String>>) -> i32 {
+///     defer!(|| {
+///         if let Some(p) = godefer::recover() {
+///             log.borrow_mut().push(format!("recovered: {p}"));
+///         }
+///     });
+///     a / b
+/// }
+///
+/// let log = RefCell::new(Vec::new());
+/// assert_eq!(safe_div(7, 2, &log), 3);
+/// assert_eq!(safe_div(1, 0, &log), 0); // the zero value of `i32`
+/// assert_eq!(*log.borrow(), ["recovered: attempt to divide by zero"]);
+/// assert!(godefer::recover().is_none()); // nothing is panicking here
+/// ```
+///
+/// One difference from Go, for helpers that are not `#[godefer::func]` functions: godefer
+/// cannot see plain function boundaries, so `recover` in a plain function called by the deferred
+/// closure also recovers (Go returns `nil` there). Mark such helpers `#[godefer::func]` to get
+/// Go's rule.
+pub fn recover() -> Option<Panic> {
+    let core = state::take_armed();
+    if core.is_null() {
+        return None;
+    }
+    // SAFETY: a frame arms `recover` only for the duration of one deferred call it runs, through
+    // an `ArmGuard` created and dropped inside `FrameCore::run_armed`, which borrows the frame;
+    // so a non-null armed pointer points at a live `FrameCore` on this thread's stack.
+    let core = unsafe { &*core };
+    core.recover()
+}

@@ -1,0 +1,52 @@
+//! Not public API: what the code `#[godefer::func]` generates calls. Anything here may change in
+//! any release.
+
+pub use crate::frame::{Frame, Keep, Mark};
+pub use crate::question::{Branch, FromResidual};
+pub use crate::record::StackRecord;
+pub use crate::zero::{
+    require_zero, ByDefault, ByErrDefault, ByNothing, NoZero, Zero, ZeroProbe, ZeroSource,
+};
+pub use core::ops::ControlFlow;
+
+/// How a deferred call may recover; see the crate's `state` module.
+pub mod arm {
+    pub const EXACT: u8 = crate::state::arm::EXACT;
+    pub const CALL: u8 = crate::state::arm::CALL;
+    pub const NEVER: u8 = crate::state::arm::NEVER;
+}
+
+/// Records in this thread's heap-record cache and in the global pool, for tests.
+pub fn pool_counts() -> (usize, usize) {
+    crate::record::pool::counts()
+}
+
+/// The bounds of the two pools: (thread cache, global pool).
+pub const POOL_CAPS: (usize, usize) = (crate::record::pool::LOCAL_CAP, crate::record::pool::GLOBAL_CAP);
+
+/// A place named in a deferred macro call (`defer!(println!("{}", x))`), captured at the defer
+/// statement: copied if `Copy`, else borrowed (so later changes cannot show, as in Go).
+#[derive(Clone, Copy)]
+pub struct Capture<'a, T: ?Sized>(pub &'a T);
+
+pub trait CaptureCopy<T> {
+    fn capture(self) -> T;
+}
+
+impl<T: Copy> CaptureCopy<T> for &Capture<'_, T> {
+    #[inline(always)]
+    fn capture(self) -> T {
+        *self.0
+    }
+}
+
+pub trait CaptureRef<'a, T: ?Sized> {
+    fn capture(self) -> &'a T;
+}
+
+impl<'a, T: ?Sized> CaptureRef<'a, T> for Capture<'a, T> {
+    #[inline(always)]
+    fn capture(self) -> &'a T {
+        self.0
+    }
+}

@@ -1,0 +1,298 @@
+//! The panic report, printed Go's way: after the deferred calls ran.
+//!
+//! Rust prints a panic from the panic hook, before anything unwinds. Go prints it after every
+//! deferred call of every frame it crossed has run, and not at all if a deferred call recovers
+//! it. godefer gets Go's order with a hook that, for a panic raised while a godefer frame is
+//! active on the thread, keeps what the report needs (the [`Origin`]) instead of printing. The
+//! frame that catches the panic takes the origin into its [`PanicRecord`]. When the panic leaves
+//! the outermost godefer frame unrecovered, that frame prints the report; a frame with godefer
+//! frames above it passes the origin up through `IN_FLIGHT`, matched by the payload's address
+//! (the payload box travels through `resume_unwind` unchanged).
+//!
+//! Panics on threads with no godefer frame active go to the hook that was installed before
+//! godefer's, untouched. Nothing is lost when code of yours catches a panic between two godefer
+//! frames: the kept origin is printed at the next godefer event on the thread (the next panic,
+//! or the outermost godefer frame's exit).
+
+use std::any::{Any, TypeId};
+use std::backtrace::{Backtrace, BacktraceStatus};
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::panic::PanicHookInfo;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use crate::panic::{is_string_like, message_of, Earlier, Location, PanicRecord};
+use crate::state::HOT;
+
+/// What the report of a panic needs beyond its payload, taken by the hook where it started.
+pub(crate) struct Origin {
+    pub(crate) location: Option<Location>,
+    thread: String,
+    backtrace: Option<Backtrace>,
+    /// The payload's type and, for string payloads, its message: used to check that a kept
+    /// origin belongs to the payload a frame caught.
+    payload_type: TypeId,
+    payload_message: Option<String>,
+}
+
+/// A panic raised again by a frame that has godefer frames above it.
+struct InFlight {
+    payload_addr: usize,
+    origin: Option<Box<Origin>>,
+    earlier: Vec<Earlier>,
+}
+
+#[derive(Default)]
+struct Cold {
+    /// The origins the hook kept and no frame took yet, oldest first. Usually one; more when a
+    /// `Drop` that runs during unwinding panics and catches its own panic.
+    kept: Vec<Box<Origin>>,
+    in_flight: Option<InFlight>,
+}
+
+thread_local! {
+    static COLD: RefCell<Cold> = RefCell::new(Cold::default());
+}
+
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+static INSTALL_LOCK: Mutex<()> = Mutex::new(());
+/// Kept origins beyond this many are printed at once, oldest first.
+const MAX_KEPT: usize = 8;
+static FIRST_NOTE: AtomicBool = AtomicBool::new(true);
+
+/// Installs godefer's panic hook in front of the current one, once per process. Called by every
+/// outermost godefer frame on entry; a relaxed load after the first time.
+#[inline]
+pub(crate) fn ensure_hook() {
+    if !INSTALLED.load(Ordering::Acquire) {
+        install_hook();
+    }
+}
+
+#[cold]
+fn install_hook() {
+    // `set_hook` panics when called during a panic; a frame entered by a `Drop` during
+    // unwinding tries again next time.
+    if std::thread::panicking() {
+        return;
+    }
+    let _lock = INSTALL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    if INSTALLED.load(Ordering::Acquire) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !keep_origin(info) {
+            previous(info);
+        }
+    }));
+    INSTALLED.store(true, Ordering::Release);
+}
+
+/// The hook's work: returns false if the panic is not godefer's business.
+fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
+    let in_frame = HOT.try_with(|h| h.level.get() > 0).unwrap_or(false);
+    if !in_frame {
+        return false;
+    }
+    let origin = Box::new(Origin {
+        location: info.location().map(|l| Location {
+            file: l.file().to_owned(),
+            line: l.line(),
+            column: l.column(),
+        }),
+        thread: thread_label(),
+        backtrace: capture_backtrace(),
+        payload_type: info.payload().type_id(),
+        payload_message: info.payload_as_str().map(str::to_owned),
+    });
+    let oldest = COLD.try_with(|c| {
+        let mut c = c.borrow_mut();
+        c.kept.push(origin);
+        (c.kept.len() > MAX_KEPT).then(|| c.kept.remove(0))
+    });
+    match oldest {
+        Ok(oldest) => {
+            if let Some(o) = oldest {
+                print_kept(&o);
+            }
+            let _ = HOT.try_with(|h| h.stale.set(true));
+            true
+        }
+        // The thread's godefer state is gone (thread teardown): report at once.
+        Err(_) => false,
+    }
+}
+
+fn thread_label() -> String {
+    let current = std::thread::current();
+    let name = current.name().unwrap_or("<unnamed>");
+    match os_thread_id() {
+        Some(tid) => format!("'{name}' ({tid})"),
+        None => format!("'{name}'"),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn os_thread_id() -> Option<u64> {
+    // SAFETY: `gettid` has no preconditions and cannot fail.
+    let tid = unsafe { libc::gettid() };
+    u64::try_from(tid).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn os_thread_id() -> Option<u64> {
+    None
+}
+
+fn capture_backtrace() -> Option<Backtrace> {
+    let bt = Backtrace::capture();
+    (bt.status() == BacktraceStatus::Captured).then_some(bt)
+}
+
+/// Builds the record of a panic a frame just caught: with the origin passed up by an inner
+/// frame, or the one the hook kept, or none (a panic godefer's hook did not see).
+pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
+    let addr = payload_addr(&*payload);
+    let taken = COLD.try_with(|c| {
+        let mut c = c.borrow_mut();
+        let in_flight = c.in_flight.take();
+        // The newest kept origin of this payload's kind is this panic's; newer ones belong to
+        // panics that code outside godefer caught, older ones may still be unwinding.
+        let at = c.kept.iter().rposition(|k| k.matches(&*payload));
+        let (origin, newer) = match at {
+            Some(i) => {
+                let newer = c.kept.split_off(i + 1);
+                (c.kept.pop(), newer)
+            }
+            None => (None, Vec::new()),
+        };
+        (in_flight, origin, newer)
+    });
+    let (in_flight, origin, newer) = taken.unwrap_or((None, None, Vec::new()));
+    for k in &newer {
+        print_kept(k);
+    }
+    if let Some(f) = in_flight {
+        if f.payload_addr == addr {
+            return Box::new(PanicRecord {
+                payload,
+                origin: f.origin,
+                earlier: f.earlier,
+            });
+        }
+        print_in_flight(f);
+    }
+    Box::new(PanicRecord {
+        payload,
+        origin,
+        earlier: Vec::new(),
+    })
+}
+
+impl Origin {
+    fn matches(&self, payload: &(dyn Any + Send)) -> bool {
+        self.payload_type == payload.type_id()
+            && (!is_string_like(self.payload_type)
+                || self.payload_message.as_deref() == message_of(payload))
+    }
+}
+
+fn payload_addr(payload: &(dyn Any + Send)) -> usize {
+    (payload as *const (dyn Any + Send)).cast::<u8>() as usize
+}
+
+/// The panic leaves a frame unrecovered. The outermost godefer frame prints the report; an inner
+/// one passes what the report needs to the frame that catches the payload next.
+pub(crate) fn leave(record: Box<PanicRecord>, outermost: bool) -> Box<dyn Any + Send> {
+    let PanicRecord {
+        payload,
+        origin,
+        earlier,
+    } = *record;
+    if outermost {
+        if let Some(origin) = &origin {
+            print_report(origin, message_of(&*payload).unwrap_or("Box<dyn Any>"), &earlier);
+        }
+        return payload;
+    }
+    let f = InFlight {
+        payload_addr: payload_addr(&*payload),
+        origin,
+        earlier,
+    };
+    if let Err(f) = COLD.try_with(|c| c.borrow_mut().in_flight.replace(f)) {
+        let _ = f;
+    }
+    let _ = HOT.try_with(|h| h.stale.set(true));
+    payload
+}
+
+/// Prints whatever the cold state still holds: called by the outermost frame on exit when a
+/// panic godefer kept the origin of was caught by code outside godefer.
+#[cold]
+pub(crate) fn flush_stale() {
+    let _ = HOT.try_with(|h| h.stale.set(false));
+    let taken = COLD.try_with(|c| {
+        let mut c = c.borrow_mut();
+        (std::mem::take(&mut c.kept), c.in_flight.take())
+    });
+    if let Ok((kept, in_flight)) = taken {
+        for k in &kept {
+            print_kept(k);
+        }
+        if let Some(f) = in_flight {
+            print_in_flight(f);
+        }
+    }
+}
+
+fn print_in_flight(f: InFlight) {
+    if let Some(origin) = &f.origin {
+        let message = origin.payload_message.as_deref().unwrap_or("Box<dyn Any>");
+        print_report(origin, message, &f.earlier);
+    }
+}
+
+fn print_kept(origin: &Origin) {
+    let message = origin.payload_message.as_deref().unwrap_or("Box<dyn Any>");
+    print_report(origin, message, &[]);
+}
+
+/// Rust's report (thread, location, message, backtrace note) followed by the panics this one
+/// replaced, oldest first, in Go's words.
+fn print_report(origin: &Origin, message: &str, earlier: &[Earlier]) {
+    let mut out = String::new();
+    let _ = write!(out, "\nthread {} panicked at ", origin.thread);
+    match &origin.location {
+        Some(l) => {
+            let _ = writeln!(out, "{l}:");
+        }
+        None => out.push_str("<unknown>:\n"),
+    }
+    let _ = writeln!(out, "{message}");
+    if !earlier.is_empty() {
+        out.push_str("this panic replaced earlier ones, oldest first:\n");
+        for e in earlier {
+            let mark = if e.recovered { " [recovered]" } else { "" };
+            let _ = writeln!(out, "\tpanic: {}{mark}", e.message);
+        }
+    }
+    match &origin.backtrace {
+        Some(bt) => {
+            let _ = writeln!(out, "stack backtrace:\n{bt}");
+        }
+        None => {
+            if FIRST_NOTE.swap(false, Ordering::Relaxed) {
+                out.push_str(
+                    "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+                );
+            }
+        }
+    }
+    // The report is the one thing godefer prints; a closed stderr loses it, as it would lose
+    // Rust's own.
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
