@@ -50,3 +50,17 @@ impl<'a, T: ?Sized> CaptureRef<'a, T> for Capture<'a, T> {
         self.0
     }
 }
+
+/// `use godefer::__private::as_frame as godefer;` makes `#[godefer::func]` in that scope use at
+/// least frame records (heap records where a `defer!` is in a loop): how the tests and the
+/// conformance suite run every case under every strategy.
+pub mod as_frame {
+    pub use crate::*;
+    pub use godefer_macros::func_at_least_frame as func;
+}
+
+/// As [`as_frame`], with heap records everywhere.
+pub mod as_heap {
+    pub use crate::*;
+    pub use godefer_macros::func_at_least_heap as func;
+}

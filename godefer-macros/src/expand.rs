@@ -54,7 +54,7 @@ use crate::rewrite::{self, Exits};
 use crate::valid;
 
 /// Entry point of the attribute.
-pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
+pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -> TokenStream {
     let mut errors = Vec::new();
     let args = args::parse(args).unwrap_or_else(|e| {
         errors.push(e);
@@ -82,14 +82,20 @@ pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
         ReturnType::Type(_, ty) => Ret::from_type(ty),
     };
     let name = item.sig.ident.to_string();
+    let forced = match (args.strategy, at_least) {
+        (Some(s), _) => Some(s),
+        (None, Some(s)) => Some((s, Span::call_site())),
+        (None, None) => None,
+    };
+    let strict = at_least.is_none();
     let mut ctx = Ctx {
-        forced: args.strategy,
+        forced,
         debug: debug_enabled(),
         errors,
         name: name.clone(),
     };
     let block = std::mem::replace(&mut *item.block, empty_block());
-    *item.block = lower_frame(block, ret, args.zero.as_ref(), true, &name, &mut ctx);
+    *item.block = lower_frame(block, ret, args.zero.as_ref(), strict, &name, &mut ctx);
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
     quote!(#(#errors)* #item)
 }

@@ -19,5 +19,21 @@ use proc_macro::TokenStream;
 /// See the `godefer` crate.
 #[proc_macro_attribute]
 pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::func(args.into(), input.into()).into()
+    expand::func(args.into(), input.into(), None).into()
+}
+
+/// Not public API: `func` with every frame using at least frame records (heap records where a
+/// `defer!` is in a loop). Tests and the conformance suite run each case under each strategy
+/// with it.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn func_at_least_frame(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func(args.into(), input.into(), Some(plan::Strategy::Frame)).into()
+}
+
+/// Not public API: `func` with every frame using heap records.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn func_at_least_heap(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func(args.into(), input.into(), Some(plan::Strategy::Heap)).into()
 }
