@@ -31,7 +31,9 @@ fn recovered(x: i32) -> Result<i32, String> {
     });
     let v: Vec<i32> = vec![1, 2];
     let n: i32 = "5".parse::<i32>().map_err(|e| e.to_string())?;
-    if x > 5 { return Ok(x * n); }
+    if x > 5 {
+        return Ok(x * n);
+    }
     Ok(v[x as usize])
 }
 
@@ -50,7 +52,9 @@ fn borrow() {
 fn heap_lifo() -> u32 {
     let mut n = 0;
     defer!(println!("heap 1"));
-    for i in 0..3 { defer!(println!("heap loop {}", i)); }
+    for i in 0..3 {
+        defer!(println!("heap loop {}", i));
+    }
     n += 1;
     n
 }
@@ -58,7 +62,9 @@ fn heap_lifo() -> u32 {
 #[godefer::func(strategy = "frame")]
 fn frame_lifo() {
     defer!(println!("frame 1"));
-    if true { defer!(println!("frame nested")); }
+    if true {
+        defer!(println!("frame nested"));
+    }
     defer!(println!("frame 2"));
 }
 

@@ -29,7 +29,10 @@ fn direct_vs_helper() {
 
 #[godefer::func]
 fn handler() {
-    println!("handler got {:?}", godefer::recover().map(|p| p.to_string()));
+    println!(
+        "handler got {:?}",
+        godefer::recover().map(|p| p.to_string())
+    );
 }
 
 #[godefer::func]
@@ -50,7 +53,11 @@ fn nested_recovery() {
 
 #[godefer::func]
 fn deferred_panic_normal() -> i32 {
-    defer!(|ret: &mut i32| { if godefer::recover().is_some() { *ret = -1; } });
+    defer!(|ret: &mut i32| {
+        if godefer::recover().is_some() {
+            *ret = -1;
+        }
+    });
     defer!(|| panic!("late"));
     5
 }
@@ -69,8 +76,15 @@ fn main() {
     nested_recovery();
     println!("deferred_panic_normal = {}", deferred_panic_normal());
     let r = std::panic::catch_unwind(chain);
-    println!("chain caught: {:?}", r.err().and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string())));
+    println!(
+        "chain caught: {:?}",
+        r.err()
+            .and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()))
+    );
     let r = std::panic::catch_unwind(repanic);
-    println!("repanic caught: {:?}", r.err().and_then(|e| e.downcast_ref::<String>().cloned()));
+    println!(
+        "repanic caught: {:?}",
+        r.err().and_then(|e| e.downcast_ref::<String>().cloned())
+    );
     interview();
 }

@@ -304,7 +304,7 @@ impl<R> Frame<R> {
         let record = self.core.panic.take();
         let outermost = self.core.level == 2;
         match record {
-            Some(record) => resume_unwind(report::leave(record, outermost)),
+            Some(record) => resume_unwind(report::leave(*record, outermost)),
             None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
         }
     }
@@ -329,6 +329,16 @@ pub struct Mark(*const RecordHeader);
 /// it, so the borrow checker sees them as it would for a local. Not public API.
 #[must_use]
 pub struct Keep<F>(PhantomData<F>);
+
+impl<F> Keep<F> {
+    /// The macro calls this after the scope's records ran: the borrows end here.
+    #[inline(always)]
+    pub fn release(self) {}
+
+    /// As [`Keep::release`], for the slot of a `defer!` in a nested block or loop.
+    #[inline(always)]
+    pub fn release_slot(_: Option<Self>) {}
+}
 
 #[cold]
 #[inline(never)]

@@ -9,6 +9,10 @@ pub use crate::zero::{
 };
 pub use core::ops::ControlFlow;
 
+/// Discards the result of a deferred call (Go discards them too).
+#[inline(always)]
+pub fn discard<T>(_: T) {}
+
 /// How a deferred call may recover; see the crate's `state` module.
 pub mod arm {
     pub const EXACT: u8 = crate::state::arm::EXACT;
@@ -22,12 +26,23 @@ pub fn pool_counts() -> (usize, usize) {
 }
 
 /// The bounds of the two pools: (thread cache, global pool).
-pub const POOL_CAPS: (usize, usize) = (crate::record::pool::LOCAL_CAP, crate::record::pool::GLOBAL_CAP);
+pub const POOL_CAPS: (usize, usize) = (
+    crate::record::pool::LOCAL_CAP,
+    crate::record::pool::GLOBAL_CAP,
+);
 
 /// A place named in a deferred macro call (`defer!(println!("{}", x))`), captured at the defer
 /// statement: copied if `Copy`, else borrowed (so later changes cannot show, as in Go).
-#[derive(Clone, Copy)]
 pub struct Capture<'a, T: ?Sized>(pub &'a T);
+
+// Not derived: the derive would require `T: Copy`.
+impl<T: ?Sized> Clone for Capture<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Capture<'_, T> {}
 
 pub trait CaptureCopy<T> {
     fn capture(self) -> T;

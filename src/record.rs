@@ -140,7 +140,10 @@ const fn fits_inline<F>() -> bool {
 impl HeapRecord {
     /// Takes a record from the pool and stores `f` in it.
     #[inline(always)]
-    pub(crate) fn fill<F>(f: F, run: unsafe fn(*const RecordHeader, *const ())) -> *mut RecordHeader {
+    pub(crate) fn fill<F>(
+        f: F,
+        run: unsafe fn(*const RecordHeader, *const ()),
+    ) -> *mut RecordHeader {
         let rec = pool::take();
         // SAFETY: `rec` is an empty record the pool just gave us, owned by nobody else; `F`
         // fits the storage when `fits_inline` says so, else the storage holds a box pointer.

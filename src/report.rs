@@ -48,6 +48,8 @@ struct InFlight {
 struct Cold {
     /// The origins the hook kept and no frame took yet, oldest first. Usually one; more when a
     /// `Drop` that runs during unwinding panics and catches its own panic.
+    // Boxed: each moves into a `PanicRecord` as it is, without a copy.
+    #[allow(clippy::vec_box)]
     kept: Vec<Box<Origin>>,
     in_flight: Option<InFlight>,
 }
@@ -106,7 +108,7 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
         thread: thread_label(),
         backtrace: capture_backtrace(),
         payload_type: info.payload().type_id(),
-        payload_message: info.payload_as_str().map(str::to_owned),
+        payload_message: message_of(info.payload()).map(str::to_owned),
     });
     let oldest = COLD.try_with(|c| {
         let mut c = c.borrow_mut();
@@ -206,15 +208,19 @@ fn payload_addr(payload: &(dyn Any + Send)) -> usize {
 
 /// The panic leaves a frame unrecovered. The outermost godefer frame prints the report; an inner
 /// one passes what the report needs to the frame that catches the payload next.
-pub(crate) fn leave(record: Box<PanicRecord>, outermost: bool) -> Box<dyn Any + Send> {
+pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send> {
     let PanicRecord {
         payload,
         origin,
         earlier,
-    } = *record;
+    } = record;
     if outermost {
         if let Some(origin) = &origin {
-            print_report(origin, message_of(&*payload).unwrap_or("Box<dyn Any>"), &earlier);
+            print_report(
+                origin,
+                message_of(&*payload).unwrap_or("Box<dyn Any>"),
+                &earlier,
+            );
         }
         return payload;
     }

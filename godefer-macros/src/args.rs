@@ -15,7 +15,8 @@ pub struct Args {
     pub zero: Option<Expr>,
 }
 
-const VALID: &str = "expected `strategy = \"open-coded\" | \"frame\" | \"heap\"` or `zero = <expression>`";
+const VALID: &str =
+    "expected `strategy = \"open-coded\" | \"frame\" | \"heap\"` or `zero = <expression>`";
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {

@@ -182,7 +182,11 @@ pub fn placeholder_id(expr: &Expr) -> Option<usize> {
     let (Some(proc_macro2::TokenTree::Ident(ident)), None) = (iter.next(), iter.next()) else {
         return None;
     };
-    ident.to_string().strip_prefix("__godefer_site_")?.parse().ok()
+    ident
+        .to_string()
+        .strip_prefix("__godefer_site_")?
+        .parse()
+        .ok()
 }
 
 /// Whether a block or expression has a `defer!` of its own frame (not in a closure or item).

@@ -63,12 +63,19 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     let mut item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let span = input.clone().into_iter().next().map_or(Span::call_site(), |t| t.span());
+            let span = input
+                .clone()
+                .into_iter()
+                .next()
+                .map_or(Span::call_site(), |t| t.span());
             let e = syn::Error::new(
                 span,
                 "`#[godefer::func]` applies to functions and methods with a body",
             );
-            return quote!(#input).into_iter().chain(e.to_compile_error()).collect();
+            return quote!(#input)
+                .into_iter()
+                .chain(e.to_compile_error())
+                .collect();
         }
     };
     if let Err(e) = valid::signature(&item.sig) {
@@ -97,7 +104,11 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     let block = std::mem::replace(&mut *item.block, empty_block());
     *item.block = lower_frame(block, ret, args.zero.as_ref(), strict, &name, &mut ctx);
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
-    quote!(#(#errors)* #item)
+    let out = quote!(#(#errors)* #item);
+    if debug_wants("expand") {
+        eprintln!("{out}");
+    }
+    out
 }
 
 fn empty_block() -> Block {
@@ -105,15 +116,21 @@ fn empty_block() -> Block {
 }
 
 fn debug_enabled() -> bool {
+    debug_wants("defer")
+}
+
+/// `GODEFER_DEBUG=defer,expand` while compiling: print each defer statement's strategy
+/// (`defer`) or the lowered functions (`expand`).
+fn debug_wants(what: &str) -> bool {
     std::env::var("GODEFER_DEBUG")
-        .map(|v| v.split(',').any(|part| part.trim() == "defer"))
+        .map(|v| v.split(',').any(|part| part.trim() == what))
         .unwrap_or(false)
 }
 
 /// The return type of a frame, as far as the frame's code may name it.
 enum Ret {
     Unit,
-    Named(Type),
+    Named(Box<Type>),
     /// `impl Trait` or a closure whose result type is not written: inferred.
     Inferred,
 }
@@ -123,7 +140,7 @@ impl Ret {
         if mentions_impl_or_infer(ty.to_token_stream()) {
             Ret::Inferred
         } else {
-            Ret::Named(ty.clone())
+            Ret::Named(Box::new(ty.clone()))
         }
     }
 
@@ -346,7 +363,13 @@ fn nest(code: &TokenStream) -> TokenStream {
 fn report_site(span: Span, strategy: Strategy) {
     let s = span.unwrap();
     let file = s.file();
-    eprintln!("{}:{}:{}: {}", file, s.line(), s.column(), strategy.describe());
+    eprintln!(
+        "{}:{}:{}: {}",
+        file,
+        s.line(),
+        s.column(),
+        strategy.describe()
+    );
 }
 
 /// Lowers the closures with `defer!` of their own. Recursion: into closures without `defer!`
@@ -414,7 +437,7 @@ impl VisitMut for StripDefers {
     fn visit_stmt_mut(&mut self, s: &mut Stmt) {
         if let Stmt::Macro(m) = s {
             if ast::is_defer_macro(&m.mac) {
-                *s = syn::parse_quote!(();) ;
+                *s = syn::parse_quote!((););
                 return;
             }
         }
@@ -491,7 +514,11 @@ impl Emit<'_> {
             Some(j) => match self.top_site[j] {
                 Some(id) => {
                     let (cont, guarded) = self.seq(j + 1);
-                    let cont = if guarded { cont } else { nest(&cont) };
+                    let cont = if guarded || cont.is_empty() {
+                        cont
+                    } else {
+                        nest(&cont)
+                    };
                     inner.extend(self.top_level(id, cont));
                 }
                 None => {
@@ -544,7 +571,11 @@ impl Emit<'_> {
             Strategy::Frame => {
                 let m = gen("m", id);
                 let r = gen("r", id);
-                let push = if takes_result { quote!(push_stack_ret) } else { quote!(push_stack) };
+                let push = if takes_result {
+                    quote!(push_stack_ret)
+                } else {
+                    quote!(push_stack)
+                };
                 quote! {
                     #setup
                     let #m = #frame.mark();
@@ -557,14 +588,18 @@ impl Emit<'_> {
             Strategy::Heap => {
                 let m = gen("m", id);
                 let k = gen("k", id);
-                let push = if takes_result { quote!(push_heap_ret) } else { quote!(push_heap) };
+                let push = if takes_result {
+                    quote!(push_heap_ret)
+                } else {
+                    quote!(push_heap)
+                };
                 quote! {
                     #setup
                     let #m = #frame.mark();
                     let #k = #frame.#push::<{ #mode }, _>(#closure);
                     #cont
                     #frame.run_down_to(#m);
-                    ::core::mem::drop(#k);
+                    ::godefer::__private::Keep::release(#k);
                 }
             }
         }
@@ -616,7 +651,7 @@ impl Emit<'_> {
                     },
                     quote! {
                         #frame.run_down_to(#mark);
-                        #(::core::mem::drop(#keeps);)*
+                        #(::godefer::__private::Keep::release_slot(#keeps);)*
                     },
                 )
             }
@@ -632,7 +667,14 @@ impl Emit<'_> {
             })
         );
         let mode = mode_of(self.sites[id].form.as_ref());
-        (mode, if takes_result { quote!(run_ret) } else { quote!(run) })
+        (
+            mode,
+            if takes_result {
+                quote!(run_ret)
+            } else {
+                quote!(run)
+            },
+        )
     }
 
     /// The registration of a nested site, in place of its `defer!`.
@@ -660,12 +702,20 @@ impl Emit<'_> {
             }
             Strategy::Frame => {
                 let r = gen("r", id);
-                let push = if takes_result { quote!(push_stack_ret) } else { quote!(push_stack) };
+                let push = if takes_result {
+                    quote!(push_stack_ret)
+                } else {
+                    quote!(push_stack)
+                };
                 quote!({ #setup #frame.#push::<{ #mode }, _>(&#r, #closure); })
             }
             Strategy::Heap => {
                 let k = gen("k", id);
-                let push = if takes_result { quote!(push_heap_ret) } else { quote!(push_heap) };
+                let push = if takes_result {
+                    quote!(push_heap_ret)
+                } else {
+                    quote!(push_heap)
+                };
                 quote!({ #setup #k = ::core::option::Option::Some(#frame.#push::<{ #mode }, _>(#closure)); })
             }
         }
@@ -678,14 +728,18 @@ impl Emit<'_> {
         let span = site.span;
         let (setup, closure, takes_result) = match form {
             Form::Call { callee, args, .. } => {
+                let callee = unparen(callee);
+                let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let c = gen("c", id);
-                let names: Vec<_> = (0..args.len()).map(|i| gen(&format!("a{id}_"), i)).collect();
+                let names: Vec<_> = (0..args.len())
+                    .map(|i| gen(&format!("a{id}_"), i))
+                    .collect();
                 (
                     quote! {
                         let #c = #callee;
                         #(let #names = #args;)*
                     },
-                    quote_spanned!(span=> move || { let _ = #c(#(#names),*); }),
+                    quote_spanned!(span=> move || ::godefer::__private::discard(#c(#(#names),*))),
                     false,
                 )
             }
@@ -695,9 +749,13 @@ impl Emit<'_> {
                 turbofish,
                 args,
             } => {
+                let receiver = unparen(receiver);
+                let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let r = gen("recv", id);
                 let rv = gen("receiver", id);
-                let names: Vec<_> = (0..args.len()).map(|i| gen(&format!("a{id}_"), i)).collect();
+                let names: Vec<_> = (0..args.len())
+                    .map(|i| gen(&format!("a{id}_"), i))
+                    .collect();
                 (
                     quote! {
                         let #r = #receiver;
@@ -706,7 +764,7 @@ impl Emit<'_> {
                     quote_spanned! {span=> move || {
                         #[allow(unused_mut)]
                         let mut #rv = #r;
-                        let _ = #rv.#method #turbofish(#(#names),*);
+                        ::godefer::__private::discard(#rv.#method #turbofish(#(#names),*));
                     }},
                     false,
                 )
@@ -720,7 +778,11 @@ impl Emit<'_> {
                     syn::MacroDelimiter::Bracket(_) => quote!(#path #bang [ #args ]),
                     syn::MacroDelimiter::Brace(_) => quote!(#path #bang { #args }),
                 };
-                (setup, quote_spanned!(span=> move || { let _ = #call; }), false)
+                (
+                    setup,
+                    quote_spanned!(span=> move || ::godefer::__private::discard(#call)),
+                    false,
+                )
             }
             Form::Closure {
                 closure,
@@ -734,6 +796,14 @@ impl Emit<'_> {
             mode,
             takes_result,
         })
+    }
+}
+
+/// `(e)` evaluated into a local is `e` (no `unused_parens` warning in the user's crate).
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        other => other,
     }
 }
 
@@ -779,7 +849,10 @@ fn macro_args(id: usize, args: &[Expr]) -> (TokenStream, TokenStream) {
         }
     }
     if let Some(s) = format_string {
-        for (k, ident) in fmt_args::implicit_captures(&s.value()).into_iter().enumerate() {
+        for (k, ident) in fmt_args::implicit_captures(&s.value())
+            .into_iter()
+            .enumerate()
+        {
             if named.contains(&ident) {
                 continue;
             }

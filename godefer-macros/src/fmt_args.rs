@@ -16,7 +16,9 @@ pub fn implicit_captures(s: &str) -> Vec<String> {
             b'{' if bytes.get(i + 1) == Some(&b'{') => i += 2,
             b'}' if bytes.get(i + 1) == Some(&b'}') => i += 2,
             b'{' => {
-                let Some(end) = s[i + 1..].find('}') else { break };
+                let Some(end) = s[i + 1..].find('}') else {
+                    break;
+                };
                 let spec = &s[i + 1..i + 1 + end];
                 let (arg, format) = match spec.find(':') {
                     Some(c) => (&spec[..c], &spec[c + 1..]),
@@ -53,7 +55,10 @@ mod tests {
     #[test]
     fn finds_names_widths_and_precisions() {
         assert_eq!(implicit_captures("{x} {} {0} {y:?} {{z}}"), ["x", "y"]);
-        assert_eq!(implicit_captures("{:>w$} {:.p$} {v:w$.p$}"), ["w", "p", "v"]);
+        assert_eq!(
+            implicit_captures("{:>w$} {:.p$} {v:w$.p$}"),
+            ["w", "p", "v"]
+        );
         assert_eq!(implicit_captures("{x}{x}"), ["x"]);
         assert!(implicit_captures("plain").is_empty());
     }

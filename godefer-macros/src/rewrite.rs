@@ -80,7 +80,8 @@ impl VisitMut for Exits {
         if !mentions_exit(mac.tokens.clone()) {
             return;
         }
-        let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+        let Ok(mut args) =
+            Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
         else {
             return;
         };
