@@ -3,7 +3,10 @@
 //!
 //! See the README for the overview.
 
-#![deny(missing_docs)]
+#![warn(missing_docs)]
+
+// The macro's output names `::godefer`; this lets the crate's own tests use it.
+extern crate self as godefer;
 
 mod frame;
 mod panic;
@@ -12,6 +15,9 @@ mod record;
 mod report;
 mod state;
 mod zero;
+
+#[cfg(test)]
+mod tests;
 
 #[doc(hidden)]
 #[path = "private.rs"]

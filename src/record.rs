@@ -76,9 +76,11 @@ impl<F> StackRecord<F> {
         }
     }
 
+    /// The record's address as a header pointer. Derived from the whole record, not from the
+    /// header field, so the runner may reach the call stored after the header.
     #[inline(always)]
     pub(crate) fn header(&self) -> *const RecordHeader {
-        self.header.get()
+        (self as *const Self).cast()
     }
 }
 

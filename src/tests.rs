@@ -1,0 +1,195 @@
+//! Unit tests of the runtime: small enough for miri (`cargo +nightly miri test --lib`), where
+//! the pools shrink so their refill and spill paths run.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, panic_any};
+
+use crate::__private::{pool_counts, POOL_CAPS};
+use crate::record::pool;
+
+thread_local! {
+    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn log(s: impl Into<String>) {
+    LOG.with(|l| l.borrow_mut().push(s.into()));
+}
+
+fn take_log() -> Vec<String> {
+    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+#[test]
+fn pool_refills_and_spills_by_halves_within_bounds() {
+    let (local_cap, global_cap) = POOL_CAPS;
+    let n = local_cap * 3;
+    let recs: Vec<_> = (0..n).map(|_| pool::take()).collect();
+    for r in recs {
+        pool::give(r);
+        let (local, global) = pool_counts();
+        assert!(local <= local_cap, "thread cache over its bound: {local}");
+        assert!(global <= global_cap, "global pool over its bound: {global}");
+    }
+    let (local, global) = pool_counts();
+    assert!(global > 0, "a full cache spills half to the global pool");
+    assert!(local >= local_cap / 2);
+    // Emptying the cache makes the next take refill from the global pool.
+    let drained: Vec<_> = (0..local).map(|_| pool::take()).collect();
+    assert_eq!(pool_counts().0, 0);
+    let refilled = pool::take();
+    let (after_local, after_global) = pool_counts();
+    assert!(after_global < global, "refill takes from the global pool");
+    assert_eq!(after_local, (local_cap / 2).min(global) - 1);
+    pool::give(refilled);
+    drained.into_iter().for_each(pool::give);
+}
+
+#[crate::func(strategy = "heap")]
+fn heap_loop(n: usize) -> usize {
+    for i in 0..n {
+        defer!(log(format!("loop {i}")));
+    }
+    defer!(|ret: &mut usize| *ret += 100);
+    n
+}
+
+#[test]
+fn heap_records_run_lifo_and_return_to_the_pool() {
+    let n = POOL_CAPS.0 * 2 + 1;
+    assert_eq!(heap_loop(n), n + 100);
+    let expected: Vec<String> = (0..n).rev().map(|i| format!("loop {i}")).collect();
+    assert_eq!(take_log(), expected);
+    let (local, global) = pool_counts();
+    assert!(local <= POOL_CAPS.0 && global <= POOL_CAPS.1);
+    // Steady state: the same loop again takes every record from the pools.
+    let before = local + global;
+    heap_loop(POOL_CAPS.0 / 2);
+    assert_eq!(pool_counts().0 + pool_counts().1, before);
+    take_log();
+}
+
+#[crate::func(strategy = "frame")]
+fn frame_records(flag: bool) -> i32 {
+    defer!(log("first"));
+    if flag {
+        defer!(log("conditional"));
+    }
+    defer!(|ret: &mut i32| *ret *= 2);
+    21
+}
+
+#[test]
+fn frame_records_run_lifo_with_conditionals() {
+    assert_eq!(frame_records(true), 42);
+    assert_eq!(take_log(), ["conditional", "first"]);
+    assert_eq!(frame_records(false), 42);
+    assert_eq!(take_log(), ["first"]);
+}
+
+#[crate::func]
+fn recovers(strategy_note: &str) -> Option<String> {
+    defer!(|ret: &mut Option<String>| {
+        *ret = crate::recover().map(|p| p.to_string());
+    });
+    panic!("from {strategy_note}");
+}
+
+#[crate::func(strategy = "heap")]
+fn recovers_heap() -> u8 {
+    defer!(|ret: &mut u8| {
+        if crate::recover().is_some() {
+            *ret = 9;
+        }
+    });
+    for _ in 0..2 {
+        defer!(log("heap"));
+    }
+    panic_any(3_u8);
+}
+
+#[test]
+fn recover_stops_the_panic_and_sets_the_result() {
+    assert_eq!(recovers("open").as_deref(), Some("from open"));
+    assert_eq!(recovers_heap(), 9);
+    assert_eq!(take_log(), ["heap", "heap"]);
+    assert!(crate::recover().is_none());
+}
+
+#[crate::func]
+fn replaced() {
+    defer!(|| log(format!("got {}", crate::recover().map(|p| p.to_string()).unwrap_or_default())));
+    defer!(|| panic!("second"));
+    panic!("first");
+}
+
+#[test]
+fn a_deferred_panic_replaces_the_first() {
+    replaced();
+    assert_eq!(take_log(), ["got second"]);
+}
+
+#[crate::func]
+fn unrecovered() {
+    defer!(log("ran"));
+    panic_any(7_i64);
+}
+
+#[test]
+fn unrecovered_panics_keep_their_payload() {
+    let err = catch_unwind(unrecovered).expect_err("the panic continues");
+    assert_eq!(err.downcast_ref::<i64>(), Some(&7));
+    assert_eq!(take_log(), ["ran"]);
+}
+
+#[crate::func]
+fn ret_closure_panics_after_writing() -> i32 {
+    defer!(|ret: &mut i32| {
+        if crate::recover().is_some() {
+            log(format!("slot {ret}"));
+        }
+    });
+    defer!(|ret: &mut i32| {
+        *ret = 5;
+        panic!("after writing");
+    });
+    1
+}
+
+#[test]
+fn a_ret_closure_that_panics_keeps_what_it_wrote() {
+    assert_eq!(ret_closure_panics_after_writing(), 5);
+    assert_eq!(take_log(), ["slot 5"]);
+}
+
+static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[crate::func]
+fn count_in_loop(n: usize) {
+    for _ in 0..n {
+        defer!((&COUNT).fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    }
+}
+
+#[test]
+fn records_survive_thread_exit_and_recover_in_tls_destructors_is_none() {
+    struct OnExit;
+    impl Drop for OnExit {
+        fn drop(&mut self) {
+            // Runs during thread teardown, after godefer's thread locals may be gone.
+            assert!(crate::recover().is_none());
+            count_in_loop(2);
+        }
+    }
+    thread_local! {
+        static ON_EXIT: RefCell<Option<OnExit>> = const { RefCell::new(None) };
+    }
+    std::thread::spawn(|| {
+        ON_EXIT.with(|o| *o.borrow_mut() = Some(OnExit));
+        count_in_loop(3);
+    })
+    .join()
+    .expect("the thread ends normally");
+    assert_eq!(COUNT.load(std::sync::atomic::Ordering::Relaxed), 5);
+    let (_, global) = pool_counts();
+    assert!(global <= POOL_CAPS.1);
+}
