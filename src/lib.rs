@@ -1,7 +1,230 @@
 //! Go's `defer`, `panic` and `recover` for Rust, built the way Go builds them: a compile-time
-//! lowering (the attribute [`func`]) and a small runtime.
+//! lowering (the attribute [`#[godefer::func]`](func), which plays the part of Go's compiler) and
+//! a small runtime (the part of Go's `runtime/panic.go`).
 //!
-//! See the README for the overview.
+//! ```
+//! use std::cell::RefCell;
+//!
+//! #[godefer::func]
+//! fn copy_all(paths: &[&str], log: &RefCell<Vec<String>>) -> Result<u64, String> {
+//!     let mut copied = 0;
+//!     for p in paths {
+//!         let f = p.to_string(); // open(p)?
+//!         defer!(move || log.borrow_mut().push(format!("close {f}"))); // at copy_all's exit
+//!         copied += 1;
+//!     }
+//!     defer!(|ret: &mut Result<u64, String>| {
+//!         if let Some(p) = godefer::recover() {
+//!             *ret = Err(format!("recovered: {p}"));
+//!         }
+//!     });
+//!     if paths.len() > 2 {
+//!         panic!("too many files");
+//!     }
+//!     Ok(copied)
+//! }
+//!
+//! let log = RefCell::new(Vec::new());
+//! assert_eq!(copy_all(&["a", "b"], &log), Ok(2));
+//! assert_eq!(*log.borrow(), ["close b", "close a"]); // last in, first out
+//! assert_eq!(copy_all(&["a", "b", "c"], &log), Err("recovered: too many files".into()));
+//! ```
+//!
+//! # Why not a `Drop` guard
+//!
+//! A guard (`scopeguard::defer!`) runs at the end of its *block*, cannot see or change the
+//! function's result, cannot stop a panic, and aborts the process if its cleanup panics while the
+//! thread unwinds. A `defer!` runs when the *function* returns (also when it is registered in a
+//! loop or a branch), may read and change the result (`|ret|`), may `recover` a panic into a
+//! normal return, and may panic itself: the new panic replaces the old one, as in Go, and the
+//! remaining deferred calls still run.
+//!
+//! # `defer!` forms
+//!
+//! `defer!` is a statement of a `#[godefer::func]` body, anywhere in it (blocks, branches, match
+//! arms, loops), bare or as `godefer::defer!`:
+//!
+//! | form | evaluated at the `defer!` | called at exit |
+//! |---|---|---|
+//! | `defer!(f(a, b))`, `defer!(path::f(a))`, `defer!((expr)(a))` | the callee, then each argument, in order, once | the call |
+//! | `defer!(recv.m(a))` | the receiver (moved, or copied if `Copy`), then the arguments | the method |
+//! | `defer!(mac!(args))` | each argument; a named place is copied if `Copy`, else borrowed; identifiers captured by the format string likewise | the macro |
+//! | `defer!(\|\| body)`, `defer!(move \|\| body)`, `defer! { body }` | the closure (Rust's capture rules) | the closure |
+//! | `defer!(\|ret\| body)`, `defer!(\|ret: &mut R\| body)` | the closure | the closure, with `&mut` the function's result |
+//!
+//! Results of deferred calls are discarded. A panic while evaluating the operands registers
+//! nothing. Go's value and pointer receivers map onto moved/copied receivers and references: to
+//! defer a method on a non-`Copy` place you do not own (a field of `&self`, a `static`), take a
+//! reference yourself: `defer!((&self.count).set(0))`, or use a closure.
+//!
+//! A closure inside the body that has `defer!` of its own is a frame of its own (Go's function
+//! literal): its deferred calls run when it returns.
+//!
+//! # Borrowing
+//!
+//! A `defer!` at the top level of the body may borrow any local declared before it, even while
+//! the body goes on using it, as a `Drop` guard at the same place could:
+//!
+//! ```
+//! use std::cell::Cell;
+//!
+//! #[godefer::func]
+//! fn report(seen: &Cell<u32>) {
+//!     let log = Cell::new(0);
+//!     defer!(|| seen.set(log.get())); // borrows `log`, runs last
+//!     log.set(1);
+//!     for i in 1..=3 {
+//!         // A loop's defer may borrow a top-level local declared before the loop; the
+//!         // arguments (`&log` and `i`) are evaluated now, the call happens at exit.
+//!         defer!(add(&log, i));
+//!     }
+//! }
+//!
+//! fn add(log: &Cell<u32>, i: u32) {
+//!     log.set(log.get() + i);
+//! }
+//!
+//! let seen = Cell::new(0);
+//! report(&seen);
+//! assert_eq!(seen.get(), 7); // 1 + 3 + 2 + 1
+//! ```
+//!
+//! A `defer!` in a nested block or loop outlives that block: what it captures must be a
+//! top-level local declared before the statement holding it, or be moved in; otherwise the
+//! borrow checker's error points at the capture.
+//!
+//! # Results and `recover`
+//!
+//! Every exit (the tail expression, each `return`, each `?`, a panic) stores the result first,
+//! then runs the deferred calls, newest first. A `|ret|` closure sees that result and may change
+//! it (Go's named results). After [`recover`] stops a panic, the function returns what a deferred
+//! closure stored in the result, else the *zero value* of its return type:
+//! - `R::default()` if the return type implements `Default`;
+//! - `Err(E::default())` for a `Result<T, E>` whose `E` implements `Default` (so a recovered
+//!   `Result<Config, String>` is an error unless a `|ret|` closure says otherwise, whatever `T`
+//!   is);
+//! - the value of `#[godefer::func(zero = expr)]`, which names one for any other type.
+//!
+//! A function with a `|ret|` closure must have a zero value (it may run before there is a
+//! result): otherwise it is a compile error. A function that recovers with no result and no zero
+//! value panics at its exit with a message saying so; it never returns garbage.
+//!
+//! ```
+//! #[derive(Debug, PartialEq)]
+//! struct Config(u32); // no `Default`
+//!
+//! #[godefer::func]
+//! fn load(text: &str) -> Result<Config, String> {
+//!     defer!(|ret: &mut Result<Config, String>| {
+//!         if let Some(p) = godefer::recover() {
+//!             *ret = Err(format!("bad config: {p}"));
+//!         }
+//!     });
+//!     Ok(Config(text.parse().expect("a number")))
+//! }
+//!
+//! assert_eq!(load("7"), Ok(Config(7)));
+//! assert!(load("x").unwrap_err().starts_with("bad config: a number"));
+//! ```
+//!
+//! # Strategies
+//!
+//! The macro chooses one per function, all or nothing, as Go's compiler does:
+//!
+//! 1. **Open-coded**: at most 8 `defer!`, none in a loop, and exits x defers <= 15, where the
+//!    *exits* are the `return`s and `?`s of the body plus one for its end. Deferred calls live in
+//!    the function's own locals, a nested one in an `Option` whose tag is its bit of Go's
+//!    `deferBits`; the code that runs them is generated where each scope ends. No allocation.
+//! 2. **Frame records**: no `defer!` in a loop, over the open-coding limits: type-erased records
+//!    declared in the function's own frame, linked into a list run newest first (Go 1.13's
+//!    stack-allocated defers).
+//! 3. **Heap records**: any `defer!` in a loop. Records come from a per-thread cache refilled
+//!    from and spilled to a global pool by halves, like Go's per-P and central pools; a deferred
+//!    call of up to three words is stored in the record, a larger one boxed. No allocation in
+//!    steady state.
+//!
+//! `#[godefer::func(strategy = "frame")]` or `(strategy = "heap")` forces a more general one;
+//! `(strategy = "open-coded")` where it cannot apply is a compile error. With
+//! `GODEFER_DEBUG=defer` set while compiling, the macro prints one line per defer statement,
+//! `file:line:col: open-coded defer` / `frame defer` / `heap defer`, like Go's
+//! `-gcflags=-d=defer` (`GODEFER_DEBUG=expand` prints the lowered functions).
+//!
+//! ## What a function lowers to
+//!
+//! ```text
+//! #[godefer::func]
+//! fn f(a: Res) -> u32 {
+//!     defer!(a.close());
+//!     if verbose() { defer!(println!("bye")); }
+//!     work()
+//! }
+//! ```
+//!
+//! Open-coded (simplified; the generated names are hygienic):
+//!
+//! ```text
+//! fn f(a: Res) -> u32 {
+//!     let frame = Frame::<u32>::enter(/* zero value */);
+//!     frame.nest(|| {                              // catches a panic of this scope
+//!         let recv = a;                            // receiver evaluated now
+//!         let d0 = move || recv.close();           // the deferred call, in a local
+//!         let mut s1 = None;                       // a nested defer: a slot
+//!         frame.nest(|| {
+//!             if verbose() { s1 = Some(move || println!("bye")); }
+//!             frame.set_result(work());            // every exit stores the result
+//!         });
+//!         if let Some(f) = s1 { frame.run(f) }     // newest first
+//!         frame.run(d0);
+//!     });
+//!     frame.finish()                               // the result, or the panic raised again
+//! }
+//! ```
+//!
+//! Frame records: each `defer!` fills a `StackRecord` declared in the frame and links it
+//! (`frame.push_stack(&rec, closure)`); each scope ends with `frame.run_down_to(mark)`, which pops
+//! and runs the records registered since its mark. Heap records: the same with
+//! `frame.push_heap(closure)`, which takes a record from the pool (a token returned by it keeps
+//! the closure's borrows alive until the records ran).
+//!
+//! The body is split into nested scopes at each top-level `defer!` (and at each top-level `let`
+//! followed by a statement with a nested `defer!`): this is what lets a deferred call borrow the
+//! locals declared before it. `return e` becomes `return frame.set_result(e)` and `e?` a `match`
+//! that stores the converted error and returns (for `Result`, `Option`, `ControlFlow` and
+//! `Poll`). A panic is caught once, by the innermost scope; the frame keeps it while the
+//! enclosing scopes run their deferred calls, and [`recover`] takes it from there.
+//!
+//! # The panic report
+//!
+//! A recovered panic prints nothing. An unrecovered one is reported once, after the deferred
+//! calls of every frame it crossed have run (Go's order), in Rust's form, followed by the panics
+//! it replaced, oldest first, in Go's words:
+//!
+//! ```text
+//! thread 'main' (4242) panicked at src/main.rs:9:5:
+//! third
+//! this panic replaced earlier ones, oldest first:
+//! 	panic: first [recovered]
+//! 	panic: second
+//! ```
+//!
+//! The panic then continues as an ordinary Rust panic with its original payload
+//! (`catch_unwind`, `JoinHandle::join` and the test harness see it as usual). godefer installs a
+//! panic hook the first time a `#[godefer::func]` function runs; it keeps the hook installed
+//! before it and hands it every panic that does not start inside a godefer frame. A hook you
+//! install later replaces godefer's: panics are then reported at once by your hook.
+//!
+//! # Differences from Go
+//!
+//! - `recover` in a *plain* function (not `#[godefer::func]`) called by a deferred closure
+//!   recovers (Go: `nil`): godefer cannot see plain function boundaries. In a `#[godefer::func]`
+//!   helper it returns `None`, as in Go.
+//! - `defer!(recover())` recovers nothing, as in Go; but Go's `defer func() { defer recover() }()`
+//!   recovers, and godefer's `defer!(|| { defer!(godefer::recover()); })` does not.
+//! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`
+//!   in them (the panic has been caught); Go has no such notion.
+//! - `panic = "abort"`: deferred calls run on every normal exit, but a panic aborts at once, as in
+//!   any Rust program built that way.
+//! - `std::process::exit` runs no deferred call, like Go's `os.Exit`.
 
 #![warn(missing_docs)]
 

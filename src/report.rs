@@ -95,6 +95,10 @@ fn install_hook() {
 
 /// The hook's work: returns false if the panic is not godefer's business.
 fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
+    // Under `panic = "abort"` nothing runs after the hook: report at once.
+    if cfg!(panic = "abort") {
+        return false;
+    }
     let in_frame = HOT.try_with(|h| h.level.get() > 0).unwrap_or(false);
     if !in_frame {
         return false;

@@ -117,7 +117,10 @@ fn recover_stops_the_panic_and_sets_the_result() {
 
 #[crate::func]
 fn replaced() {
-    defer!(|| log(format!("got {}", crate::recover().map(|p| p.to_string()).unwrap_or_default())));
+    defer!(|| log(format!(
+        "got {}",
+        crate::recover().map(|p| p.to_string()).unwrap_or_default()
+    )));
     defer!(|| panic!("second"));
     panic!("first");
 }
