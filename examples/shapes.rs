@@ -2,7 +2,9 @@
 use std::cell::Cell;
 use std::fmt::Display;
 
-struct Counter { n: Cell<u32> }
+struct Counter {
+    n: Cell<u32>,
+}
 
 impl Counter {
     #[godefer::func]
@@ -22,7 +24,9 @@ impl Counter {
     }
 }
 
-trait Named { fn name(&self) -> String; }
+trait Named {
+    fn name(&self) -> String;
+}
 impl Named for Counter {
     #[godefer::func]
     fn name(&self) -> String {
@@ -34,7 +38,9 @@ impl Named for Counter {
 #[godefer::func]
 fn ends_with_return(x: i32) -> i32 {
     defer!(println!("exit"));
-    if x > 0 { return 1; }
+    if x > 0 {
+        return 1;
+    }
     return 2;
 }
 
@@ -59,7 +65,10 @@ fn question_in_macro(s: &str) -> Result<i32, std::num::ParseIntError> {
 }
 
 #[godefer::func]
-fn generic<T: Display + Default, const N: usize>(items: [T; N]) -> T where T: Clone {
+fn generic<T: Display + Default, const N: usize>(items: [T; N]) -> T
+where
+    T: Clone,
+{
     defer!(println!("generic {}", N));
     items.first().cloned().unwrap_or_default()
 }
@@ -91,9 +100,10 @@ fn lifetimes<'a>(s: &'a str) -> &'a str {
 #[godefer::func]
 fn items_after_use() -> i32 {
     defer!(println!("items"));
-    helper()
-    ;
-    fn helper() -> i32 { 7 }
+    helper();
+    fn helper() -> i32 {
+        7
+    }
     helper()
 }
 
@@ -112,7 +122,9 @@ fn closure_frame() -> i32 {
 }
 
 #[godefer::func]
-fn no_defer_at_all() -> u8 { 3 }
+fn no_defer_at_all() -> u8 {
+    3
+}
 
 #[godefer::func]
 fn match_arm(x: u8) {
@@ -126,19 +138,26 @@ fn main() {
     let c = Counter { n: Cell::new(0) };
     println!("{} {}", c.bump(), c.bump());
     println!("{}", c.name());
-    let mut c = c; c.reset();
+    let mut c = c;
+    c.reset();
     println!("{}", c.take());
     println!("{} {}", ends_with_return(1), ends_with_return(0));
     println!("{:?}", std::panic::catch_unwind(diverges).is_err());
     println!("{} {}", let_else(Some(3)), let_else(None));
-    println!("{:?} {:?}", question_in_macro("21"), question_in_macro("x").is_err());
+    println!(
+        "{:?} {:?}",
+        question_in_macro("21"),
+        question_in_macro("x").is_err()
+    );
     println!("{}", generic([5, 6]));
     println!("{:?}", returns_impl(3).collect::<Vec<_>>());
     println!("{}", takes_impl(9));
-    let v = 4; println!("{}", unsafe { unsafe_fn(&v) });
+    let v = 4;
+    println!("{}", unsafe { unsafe_fn(&v) });
     println!("{}", lifetimes("hello"));
     println!("{}", items_after_use());
     println!("{}", closure_frame());
     println!("{}", no_defer_at_all());
-    match_arm(0); match_arm(1);
+    match_arm(0);
+    match_arm(1);
 }

@@ -203,8 +203,8 @@
 //! thread 'main' (4242) panicked at src/main.rs:9:5:
 //! third
 //! this panic replaced earlier ones, oldest first:
-//! 	panic: first [recovered]
-//! 	panic: second
+//!     panic: first [recovered]     (each earlier panic on a tab-indented line)
+//!     panic: second
 //! ```
 //!
 //! The panic then continues as an ordinary Rust panic with its original payload
