@@ -1,3 +1,6 @@
+//! Every kind of function `#[godefer::func]` accepts, and the shapes of body that stress the
+//! lowering (trailing `return`, diverging bodies, `let`-`else`, `?` inside macros, items after
+//! use), compiled with every warning denied: the generated code must not warn in users' crates.
 #![deny(warnings)]
 use std::cell::Cell;
 use std::fmt::Display;
@@ -65,12 +68,12 @@ fn question_in_macro(s: &str) -> Result<i32, std::num::ParseIntError> {
 }
 
 #[godefer::func]
-fn generic<T: Display + Default, const N: usize>(items: [T; N]) -> T
+fn generic<T, const N: usize>(items: [T; N]) -> T
 where
-    T: Clone,
+    T: Display + Default + Copy,
 {
     defer!(println!("generic {}", N));
-    items.first().cloned().unwrap_or_default()
+    items.first().copied().unwrap_or_default()
 }
 
 #[godefer::func]
@@ -88,6 +91,7 @@ fn takes_impl(x: impl Display) -> String {
 #[godefer::func]
 unsafe fn unsafe_fn(p: *const i32) -> i32 {
     defer!(println!("unsafe exit"));
+    // SAFETY: the caller passes a valid pointer.
     unsafe { *p }
 }
 
@@ -134,30 +138,29 @@ fn match_arm(x: u8) {
     }
 }
 
-fn main() {
+#[test]
+fn every_shape_lowers_and_behaves() {
     let c = Counter { n: Cell::new(0) };
-    println!("{} {}", c.bump(), c.bump());
-    println!("{}", c.name());
+    assert_eq!((c.bump(), c.bump()), (0, 1));
+    assert_eq!(c.name(), "counter2!");
     let mut c = c;
     c.reset();
-    println!("{}", c.take());
-    println!("{} {}", ends_with_return(1), ends_with_return(0));
-    println!("{:?}", std::panic::catch_unwind(diverges).is_err());
-    println!("{} {}", let_else(Some(3)), let_else(None));
-    println!(
-        "{:?} {:?}",
-        question_in_macro("21"),
-        question_in_macro("x").is_err()
-    );
-    println!("{}", generic([5, 6]));
-    println!("{:?}", returns_impl(3).collect::<Vec<_>>());
-    println!("{}", takes_impl(9));
+    assert_eq!(c.take(), 0);
+    assert_eq!((ends_with_return(1), ends_with_return(0)), (1, 2));
+    assert!(std::panic::catch_unwind(diverges).is_err());
+    assert_eq!((let_else(Some(3)), let_else(None)), (3, -1));
+    assert_eq!(question_in_macro("21"), Ok(42));
+    assert!(question_in_macro("x").is_err());
+    assert_eq!(generic([5, 6]), 5);
+    assert_eq!(returns_impl(3).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(takes_impl(9), "9");
     let v = 4;
-    println!("{}", unsafe { unsafe_fn(&v) });
-    println!("{}", lifetimes("hello"));
-    println!("{}", items_after_use());
-    println!("{}", closure_frame());
-    println!("{}", no_defer_at_all());
+    // SAFETY: `&v` is a valid pointer.
+    assert_eq!(unsafe { unsafe_fn(&v) }, 4);
+    assert_eq!(lifetimes("hello"), "ello");
+    assert_eq!(items_after_use(), 7);
+    assert_eq!(closure_frame(), 1);
+    assert_eq!(no_defer_at_all(), 3);
     match_arm(0);
     match_arm(1);
 }
