@@ -13,6 +13,7 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -27,11 +28,13 @@ use crate::zero::ZeroSource;
 pub struct FrameCore {
     /// The level of this frame's body (see `state`).
     level: u32,
-    /// The panic this frame is handling, if any.
-    panic: Cell<Option<Box<PanicRecord>>>,
+    /// The panic this frame is handling, if any. `ManuallyDrop`, as is `recovered_in_call`, so
+    /// the frame has no drop glue: `Frame`'s `Drop` empties both in a cold path when needed.
+    panic: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
     /// The panics this frame's current deferred call recovered, with the ones they replaced:
-    /// if the call panics again, the new panic's report lists them (`[recovered]`).
-    recovered_in_call: Cell<Option<Vec<Earlier>>>,
+    /// if the call panics again, the new panic's report lists them (`[recovered]`). Boxed, like
+    /// `panic`, so checking it on the happy path is one null test.
+    recovered_in_call: ManuallyDrop<Cell<Option<Box<Vec<Earlier>>>>>,
     /// Whether a `recover` stopped a panic of this frame.
     recovered: Cell<bool>,
     /// The newest pending record (frame and heap strategies), linked to older ones.
@@ -44,6 +47,23 @@ impl FrameCore {
         // SAFETY: `panic` is only accessed through `Cell` methods and this read; no reference to
         // its contents outlives a method of `FrameCore`, and the frame never leaves its thread.
         unsafe { (*self.panic.as_ptr()).is_some() }
+    }
+
+    #[inline]
+    fn holds_something(&self) -> bool {
+        // SAFETY: as in `panicking`.
+        self.panicking() || unsafe { (*self.recovered_in_call.as_ptr()).is_some() }
+    }
+
+    /// Drops what a frame left behind: only when its exit unwinds for a reason other than its
+    /// own panic (which `finish` took).
+    #[cold]
+    #[inline(never)]
+    fn clear(&self) {
+        drop(self.recovered_in_call.take());
+        if let Some(record) = self.panic.take() {
+            drop_payload(record.payload);
+        }
     }
 
     /// A panic escaped the body: keep it.
@@ -65,7 +85,7 @@ impl FrameCore {
         let mut record = report::claim(payload);
         let mut earlier = Vec::new();
         if let Some(recovered) = self.recovered_in_call.take() {
-            earlier = recovered;
+            earlier = *recovered;
         }
         if let Some(old) = self.panic.take() {
             earlier.push(old.summary(false));
@@ -159,8 +179,8 @@ impl<R> Frame<R> {
         Frame {
             core: FrameCore {
                 level: saved + 2,
-                panic: Cell::new(None),
-                recovered_in_call: Cell::new(None),
+                panic: ManuallyDrop::new(Cell::new(None)),
+                recovered_in_call: ManuallyDrop::new(Cell::new(None)),
                 recovered: Cell::new(false),
                 head: Cell::new(ptr::null()),
             },
@@ -285,7 +305,7 @@ impl<R> Frame<R> {
 
     /// Ends the call: the result, or the frame's panic raised again. The macro emits this last.
     #[inline]
-    pub fn finish(self, name: &'static str) -> R {
+    pub fn finish(&self, name: &'static str) -> R {
         if self.core.panicking() {
             self.raise_again();
         }
@@ -313,6 +333,9 @@ impl<R> Frame<R> {
 impl<R> Drop for Frame<R> {
     #[inline]
     fn drop(&mut self) {
+        if self.core.holds_something() {
+            self.core.clear();
+        }
         let saved = self.core.level - 2;
         state::set_level(saved);
         if saved == 0 && state::HOT.with(|h| h.stale.get()) {

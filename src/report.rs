@@ -66,7 +66,7 @@ static FIRST_NOTE: AtomicBool = AtomicBool::new(true);
 
 /// Installs godefer's panic hook in front of the current one, once per process. Called by every
 /// outermost godefer frame on entry; a relaxed load after the first time.
-#[inline]
+#[inline(always)]
 pub(crate) fn ensure_hook() {
     if !INSTALLED.load(Ordering::Acquire) {
         install_hook();

@@ -110,10 +110,12 @@ pub(crate) fn take_armed() -> *const FrameCore {
     })
 }
 
+#[inline]
 pub(crate) fn level() -> u32 {
     HOT.with(|h| h.level.get())
 }
 
+#[inline]
 pub(crate) fn set_level(level: u32) {
     HOT.with(|h| h.level.set(level));
 }
