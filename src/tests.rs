@@ -61,10 +61,12 @@ fn heap_records_run_lifo_and_return_to_the_pool() {
     assert_eq!(take_log(), expected);
     let (local, global) = pool_counts();
     assert!(local <= POOL_CAPS.0 && global <= POOL_CAPS.1);
-    // Steady state: the same loop again takes every record from the pools.
-    let before = local + global;
-    heap_loop(POOL_CAPS.0 / 2);
-    assert_eq!(pool_counts().0 + pool_counts().1, before);
+    // Steady state: a loop needing no more records than the cache holds (it holds at least half
+    // its capacity after a spill) takes them all from the cache and gives them all back. (The
+    // global pool is shared with tests running on other threads: not checked here.)
+    assert!(local >= POOL_CAPS.0 / 2);
+    heap_loop(POOL_CAPS.0 / 2 - 1); // that many loop records, plus one for the `|ret|` closure
+    assert_eq!(pool_counts().0, local);
     take_log();
 }
 
