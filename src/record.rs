@@ -220,13 +220,15 @@ pub(crate) mod pool {
     pub const GLOBAL_CAP: usize = if cfg!(miri) { 8 } else { 1024 };
 
     /// An empty record owned by the global pool.
-    struct Empty(*mut HeapRecord);
+    pub(crate) struct Empty(*mut HeapRecord);
 
     // SAFETY: an empty record holds no deferred call, only a header and uninitialised storage;
     // moving its ownership to another thread is moving a plain allocation.
     unsafe impl Send for Empty {}
 
-    static GLOBAL: Mutex<Vec<Empty>> = Mutex::new(Vec::new());
+    pub(crate) type Global = Mutex<Vec<Empty>>;
+
+    static GLOBAL: Global = Mutex::new(Vec::new());
 
     struct Local {
         records: Vec<*mut HeapRecord>,
@@ -235,7 +237,7 @@ pub(crate) mod pool {
     impl Drop for Local {
         /// A thread that ends gives its records to the global pool.
         fn drop(&mut self) {
-            spill(&mut self.records, 0);
+            spill(&mut self.records, 0, &GLOBAL);
         }
     }
 
@@ -258,17 +260,17 @@ pub(crate) mod pool {
         drop(unsafe { Box::from_raw(rec) });
     }
 
-    fn global() -> std::sync::MutexGuard<'static, Vec<Empty>> {
+    fn lock(global: &Global) -> std::sync::MutexGuard<'_, Vec<Empty>> {
         // The pool's invariants hold between statements; a poisoned lock is still usable.
-        GLOBAL.lock().unwrap_or_else(|e| e.into_inner())
+        global.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Moves records beyond `keep` to the global pool, freeing what it has no room for.
-    fn spill(records: &mut Vec<*mut HeapRecord>, keep: usize) {
+    fn spill(records: &mut Vec<*mut HeapRecord>, keep: usize, global: &Global) {
         if records.len() <= keep {
             return;
         }
-        let mut g = global();
+        let mut g = lock(global);
         while records.len() > keep {
             let Some(rec) = records.pop() else { break };
             if g.len() < GLOBAL_CAP {
@@ -284,23 +286,28 @@ pub(crate) mod pool {
     #[inline]
     pub(crate) fn take() -> *mut HeapRecord {
         LOCAL
-            .try_with(|l| {
-                let mut l = l.borrow_mut();
-                match l.records.pop() {
-                    Some(rec) => rec,
-                    None => refill(&mut l.records),
-                }
-            })
+            .try_with(|l| take_from(&mut l.borrow_mut().records, &GLOBAL))
             .unwrap_or_else(|_| alloc())
     }
 
+    #[inline]
+    pub(crate) fn take_from(
+        records: &mut Vec<*mut HeapRecord>,
+        global: &Global,
+    ) -> *mut HeapRecord {
+        match records.pop() {
+            Some(rec) => rec,
+            None => refill(records, global),
+        }
+    }
+
     #[cold]
-    fn refill(records: &mut Vec<*mut HeapRecord>) -> *mut HeapRecord {
+    fn refill(records: &mut Vec<*mut HeapRecord>, global: &Global) -> *mut HeapRecord {
         if records.capacity() < LOCAL_CAP {
             records.reserve_exact(LOCAL_CAP);
         }
         {
-            let mut g = global();
+            let mut g = lock(global);
             let n = g.len().min(LOCAL_CAP / 2);
             let at = g.len() - n;
             records.extend(g.drain(at..).map(|e| e.0));
@@ -312,26 +319,39 @@ pub(crate) mod pool {
     /// the global pool first.
     #[inline]
     pub(crate) fn give(rec: *mut HeapRecord) {
-        let kept = LOCAL.try_with(|l| {
-            let mut l = l.borrow_mut();
-            if l.records.len() >= LOCAL_CAP {
-                spill(&mut l.records, LOCAL_CAP / 2);
-            }
-            if l.records.capacity() < LOCAL_CAP {
-                l.records.reserve_exact(LOCAL_CAP);
-            }
-            l.records.push(rec);
-        });
+        let kept = LOCAL.try_with(|l| give_to(&mut l.borrow_mut().records, rec, &GLOBAL));
         if kept.is_err() {
             // The thread's cache is gone (thread teardown).
             let mut one = vec![rec];
-            spill(&mut one, 0);
+            spill(&mut one, 0, &GLOBAL);
         }
+    }
+
+    #[inline]
+    pub(crate) fn give_to(
+        records: &mut Vec<*mut HeapRecord>,
+        rec: *mut HeapRecord,
+        global: &Global,
+    ) {
+        if records.len() >= LOCAL_CAP {
+            spill(records, LOCAL_CAP / 2, global);
+        }
+        if records.capacity() < LOCAL_CAP {
+            records.reserve_exact(LOCAL_CAP);
+        }
+        records.push(rec);
+    }
+
+    /// Empties a private pool (tests).
+    #[cfg(test)]
+    pub(crate) fn free_all(records: &mut Vec<*mut HeapRecord>, global: &Global) {
+        records.drain(..).for_each(free);
+        lock(global).drain(..).for_each(|e| free(e.0));
     }
 
     /// Records in this thread's cache and in the global pool.
     pub fn counts() -> (usize, usize) {
         let local = LOCAL.try_with(|l| l.borrow().records.len()).unwrap_or(0);
-        (local, global().len())
+        (local, lock(&GLOBAL).len())
     }
 }

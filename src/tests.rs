@@ -21,27 +21,46 @@ fn take_log() -> Vec<String> {
 
 #[test]
 fn pool_refills_and_spills_by_halves_within_bounds() {
+    // A private global pool: the process-wide one is shared with tests on other threads.
+    let global: pool::Global = std::sync::Mutex::new(Vec::new());
+    let mut cache = Vec::new();
     let (local_cap, global_cap) = POOL_CAPS;
-    let n = local_cap * 3;
-    let recs: Vec<_> = (0..n).map(|_| pool::take()).collect();
-    for r in recs {
-        pool::give(r);
-        let (local, global) = pool_counts();
-        assert!(local <= local_cap, "thread cache over its bound: {local}");
-        assert!(global <= global_cap, "global pool over its bound: {global}");
+    let global_len = |g: &pool::Global| g.lock().map(|g| g.len()).unwrap_or(0);
+
+    // Nothing pooled yet: every take allocates.
+    let recs: Vec<_> = (0..local_cap * 3)
+        .map(|_| pool::take_from(&mut cache, &global))
+        .collect();
+    assert_eq!((cache.len(), global_len(&global)), (0, 0));
+    for (i, r) in recs.into_iter().enumerate() {
+        pool::give_to(&mut cache, r, &global);
+        assert!(
+            cache.len() <= local_cap,
+            "thread cache over its bound at {i}"
+        );
+        assert!(global_len(&global) <= global_cap);
     }
-    let (local, global) = pool_counts();
-    assert!(global > 0, "a full cache spills half to the global pool");
-    assert!(local >= local_cap / 2);
-    // Emptying the cache makes the next take refill from the global pool.
-    let drained: Vec<_> = (0..local).map(|_| pool::take()).collect();
-    assert_eq!(pool_counts().0, 0);
-    let refilled = pool::take();
-    let (after_local, after_global) = pool_counts();
-    assert!(after_global < global, "refill takes from the global pool");
-    assert_eq!(after_local, (local_cap / 2).min(global) - 1);
-    pool::give(refilled);
-    drained.into_iter().for_each(pool::give);
+    // A full cache spilled half of itself each time it filled.
+    let g = global_len(&global);
+    assert!(g > 0, "a full cache spills to the global pool");
+    assert!(cache.len() > local_cap / 2 && cache.len() <= local_cap);
+    assert_eq!(
+        cache.len() + g,
+        (local_cap * 3).min(cache.len() + global_cap)
+    );
+
+    // Empty the cache: the next take refills half a cache from the global pool.
+    let mut held: Vec<_> = (0..cache.len())
+        .map(|_| pool::take_from(&mut cache, &global))
+        .collect();
+    assert!(cache.is_empty());
+    held.push(pool::take_from(&mut cache, &global));
+    let moved = g.min(local_cap / 2);
+    assert_eq!(global_len(&global), g - moved);
+    assert_eq!(cache.len(), moved - 1);
+    held.into_iter()
+        .for_each(|r| pool::give_to(&mut cache, r, &global));
+    pool::free_all(&mut cache, &global);
 }
 
 #[crate::func(strategy = "heap")]
