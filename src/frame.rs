@@ -33,7 +33,8 @@ pub struct FrameCore {
     panic: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
     /// The panics this frame's current deferred call recovered, with the ones they replaced:
     /// if the call panics again, the new panic's report lists them (`[recovered]`). Boxed, like
-    /// `panic`, so checking it on the happy path is one null test.
+    /// `panic`, so the field is one word to initialise and test on the happy path.
+    #[allow(clippy::box_collection)]
     recovered_in_call: ManuallyDrop<Cell<Option<Box<Vec<Earlier>>>>>,
     /// Whether a `recover` stopped a panic of this frame.
     recovered: Cell<bool>,
