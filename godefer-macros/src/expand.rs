@@ -238,11 +238,28 @@ fn lower_frame(
         let span = r.mac.path.span();
         let form = match ast::parse_form(&r.mac) {
             Ok(mut form) => {
-                if let Form::Closure {
-                    closure, is_frame, ..
-                } = &mut form
-                {
-                    *is_frame = lower_closure(closure, ctx);
+                // The operands were macro tokens when the closures of the body were lowered.
+                let mut lower = LowerClosures { ctx: &mut *ctx };
+                match &mut form {
+                    Form::Closure {
+                        closure, is_frame, ..
+                    } => {
+                        *is_frame = lower_closure(closure, lower.ctx);
+                        if !*is_frame {
+                            visit_mut::visit_expr_closure_mut(&mut lower, closure);
+                        }
+                    }
+                    Form::Call { callee, args, .. } => {
+                        lower.visit_expr_mut(callee);
+                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a));
+                    }
+                    Form::Method { receiver, args, .. } => {
+                        lower.visit_expr_mut(receiver);
+                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a));
+                    }
+                    Form::Macro { args, .. } => {
+                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a))
+                    }
                 }
                 Some(form)
             }
