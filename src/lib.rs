@@ -215,9 +215,10 @@
 //!
 //! # Differences from Go
 //!
-//! - `recover` in a *plain* function (not `#[godefer::func]`) called by a deferred closure
-//!   recovers (Go: `nil`): godefer cannot see plain function boundaries. In a `#[godefer::func]`
-//!   helper it returns `None`, as in Go.
+//! - `recover` in a *plain* function (not `#[godefer::func]`), or a closure without `defer!`,
+//!   called by a deferred closure recovers (Go: `nil`): godefer cannot see plain call
+//!   boundaries. In a `#[godefer::func]` helper, or a closure with `defer!` of its own, it returns
+//!   `None`, as in Go.
 //! - `defer!(recover())` recovers nothing, as in Go; but Go's `defer func() { defer recover() }()`
 //!   recovers, and godefer's `defer!(|| { defer!(godefer::recover()); })` does not.
 //! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`

@@ -204,9 +204,9 @@ impl PanicRecord {
 /// ```
 ///
 /// One difference from Go, for helpers that are not `#[godefer::func]` functions: godefer
-/// cannot see plain function boundaries, so `recover` in a plain function called by the deferred
-/// closure also recovers (Go returns `nil` there). Mark such helpers `#[godefer::func]` to get
-/// Go's rule.
+/// cannot see plain call boundaries, so `recover` in a plain function (or a closure without
+/// `defer!`) called by the deferred closure also recovers (Go returns `nil` there). Mark such
+/// helpers `#[godefer::func]` to get Go's rule.
 pub fn recover() -> Option<Panic> {
     let core = state::take_armed();
     if core.is_null() {
