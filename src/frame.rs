@@ -87,9 +87,19 @@ impl FrameCore {
         let mut earlier = Vec::new();
         if let Some(recovered) = self.recovered_in_call.take() {
             earlier = *recovered;
+            if record.origin.is_none() {
+                // The same payload raised again without the hook: it keeps its origin.
+                let addr = report::payload_addr(&*record.payload);
+                for e in &mut earlier {
+                    if matches!(&e.resumable, Some((a, _)) if *a == addr) {
+                        record.origin = e.resumable.take().map(|(_, origin)| origin);
+                        break;
+                    }
+                }
+            }
         }
         if let Some(old) = self.panic.take() {
-            earlier.push(old.summary(false));
+            earlier.push(Earlier::of(&*old.payload, false));
             let PanicRecord {
                 payload,
                 earlier: older,
@@ -128,17 +138,16 @@ impl FrameCore {
             origin,
             mut earlier,
         } = *record;
-        let summary = PanicRecord {
-            payload,
-            origin: None,
-            earlier: Vec::new(),
-        };
-        earlier.push(summary.summary(true));
+        let location = origin.as_ref().and_then(|o| o.location.clone());
+        let mut summary = Earlier::of(&*payload, true);
+        if let Some(origin) = origin {
+            summary.resumable = Some((report::payload_addr(&*payload), origin));
+        }
+        earlier.push(summary);
         let mut chain = self.recovered_in_call.take().unwrap_or_default();
         chain.append(&mut earlier);
         self.recovered_in_call.set(Some(chain));
-        let location = origin.and_then(|o| o.location);
-        Some(Panic::new(summary.payload, location))
+        Some(Panic::new(payload, location))
     }
 
     #[inline]

@@ -144,6 +144,10 @@ pub(crate) fn is_string_like(ty: TypeId) -> bool {
 pub(crate) struct Earlier {
     pub(crate) message: Cow<'static, str>,
     pub(crate) recovered: bool,
+    /// For a recovered panic: its payload's address and origin, so that raising the same payload
+    /// again (`resume_unwind(p.into_payload())`, which the panic hook does not see) is reported
+    /// from where it first started.
+    pub(crate) resumable: Option<(usize, Box<Origin>)>,
 }
 
 /// The panic a frame holds between catching it and either handing it to `recover` or raising
@@ -155,17 +159,21 @@ pub(crate) struct PanicRecord {
     pub(crate) earlier: Vec<Earlier>,
 }
 
-impl PanicRecord {
-    /// The report line for this panic once a later one replaces it.
-    pub(crate) fn summary(&self, recovered: bool) -> Earlier {
-        let message = if let Some(s) = self.payload.downcast_ref::<&'static str>() {
+impl Earlier {
+    /// The report line of a panic with this payload once a later one replaces it.
+    pub(crate) fn of(payload: &(dyn Any + Send), recovered: bool) -> Earlier {
+        let message = if let Some(s) = payload.downcast_ref::<&'static str>() {
             Cow::Borrowed(*s)
-        } else if let Some(s) = self.payload.downcast_ref::<String>() {
+        } else if let Some(s) = payload.downcast_ref::<String>() {
             Cow::Owned(s.clone())
         } else {
             Cow::Borrowed("Box<dyn Any>")
         };
-        Earlier { message, recovered }
+        Earlier {
+            message,
+            recovered,
+            resumable: None,
+        }
     }
 }
 

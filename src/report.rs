@@ -37,6 +37,18 @@ pub(crate) struct Origin {
     payload_message: Option<String>,
 }
 
+impl Origin {
+    fn unknown() -> Origin {
+        Origin {
+            location: None,
+            thread: thread_label(),
+            backtrace: None,
+            payload_type: TypeId::of::<()>(),
+            payload_message: None,
+        }
+    }
+}
+
 /// A panic raised again by a frame that has godefer frames above it.
 struct InFlight {
     payload_addr: usize,
@@ -206,7 +218,7 @@ impl Origin {
     }
 }
 
-fn payload_addr(payload: &(dyn Any + Send)) -> usize {
+pub(crate) fn payload_addr(payload: &(dyn Any + Send)) -> usize {
     (payload as *const (dyn Any + Send)).cast::<u8>() as usize
 }
 
@@ -219,12 +231,13 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
         earlier,
     } = record;
     if outermost {
-        if let Some(origin) = &origin {
-            print_report(
-                origin,
-                message_of(&*payload).unwrap_or("Box<dyn Any>"),
-                &earlier,
-            );
+        let message = message_of(&*payload).unwrap_or("Box<dyn Any>");
+        match &origin {
+            Some(origin) => print_report(origin, message, &earlier),
+            // Not seen by godefer's hook (`resume_unwind`, or another hook replaced godefer's and
+            // already printed it): report it only if godefer knows more, the panics it replaced.
+            None if !earlier.is_empty() => print_report(&Origin::unknown(), message, &earlier),
+            None => {}
         }
         return payload;
     }
