@@ -53,6 +53,23 @@ pub enum Form {
     },
 }
 
+impl Form {
+    /// The expressions evaluated at the defer statement (a closure form has none: the closure is
+    /// created there, its body runs at exit).
+    pub fn operands_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Form::Call { callee, args, .. } => std::iter::once(&mut **callee)
+                .chain(args.iter_mut())
+                .collect(),
+            Form::Method { receiver, args, .. } => std::iter::once(&mut **receiver)
+                .chain(args.iter_mut())
+                .collect(),
+            Form::Macro { args, .. } => args.iter_mut().collect(),
+            Form::Closure { .. } => Vec::new(),
+        }
+    }
+}
+
 pub fn is_defer_macro(mac: &Macro) -> bool {
     path_is(&mac.path, "defer")
 }

@@ -131,13 +131,13 @@ fn debug_wants(what: &str) -> bool {
 enum Ret {
     Unit,
     Named(Box<Type>),
-    /// `impl Trait` or a closure whose result type is not written: inferred.
+    /// `impl Trait`, or a closure whose result type is not written: inferred.
     Inferred,
 }
 
 impl Ret {
     fn from_type(ty: &Type) -> Ret {
-        if mentions_impl_or_infer(ty.to_token_stream()) {
+        if mentions_impl(ty.to_token_stream()) {
             Ret::Inferred
         } else {
             Ret::Named(Box::new(ty.clone()))
@@ -153,12 +153,11 @@ impl Ret {
     }
 }
 
-fn mentions_impl_or_infer(tokens: TokenStream) -> bool {
+fn mentions_impl(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => i == "impl",
-        proc_macro2::TokenTree::Group(g) => mentions_impl_or_infer(g.stream()),
-        proc_macro2::TokenTree::Punct(p) => p.as_char() == '_',
-        proc_macro2::TokenTree::Literal(_) => false,
+        proc_macro2::TokenTree::Group(g) => mentions_impl(g.stream()),
+        proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => false,
     })
 }
 
@@ -240,26 +239,17 @@ fn lower_frame(
             Ok(mut form) => {
                 // The operands were macro tokens when the closures of the body were lowered.
                 let mut lower = LowerClosures { ctx: &mut *ctx };
-                match &mut form {
-                    Form::Closure {
-                        closure, is_frame, ..
-                    } => {
-                        *is_frame = lower_closure(closure, lower.ctx);
-                        if !*is_frame {
-                            visit_mut::visit_expr_closure_mut(&mut lower, closure);
-                        }
+                if let Form::Closure {
+                    closure, is_frame, ..
+                } = &mut form
+                {
+                    *is_frame = lower_closure(closure, lower.ctx);
+                    if !*is_frame {
+                        visit_mut::visit_expr_closure_mut(&mut lower, closure);
                     }
-                    Form::Call { callee, args, .. } => {
-                        lower.visit_expr_mut(callee);
-                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a));
-                    }
-                    Form::Method { receiver, args, .. } => {
-                        lower.visit_expr_mut(receiver);
-                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a));
-                    }
-                    Form::Macro { args, .. } => {
-                        args.iter_mut().for_each(|a| lower.visit_expr_mut(a))
-                    }
+                }
+                for e in form.operands_mut() {
+                    lower.visit_expr_mut(e);
                 }
                 Some(form)
             }
@@ -284,18 +274,9 @@ fn lower_frame(
     if let Some(t) = &mut tail {
         exits.visit_expr_mut(t);
     }
-    for site in &mut sites {
-        match &mut site.form {
-            Some(Form::Call { callee, args, .. }) => {
-                exits.visit_expr_mut(callee);
-                args.iter_mut().for_each(|a| exits.visit_expr_mut(a));
-            }
-            Some(Form::Method { receiver, args, .. }) => {
-                exits.visit_expr_mut(receiver);
-                args.iter_mut().for_each(|a| exits.visit_expr_mut(a));
-            }
-            Some(Form::Macro { args, .. }) => args.iter_mut().for_each(|a| exits.visit_expr_mut(a)),
-            Some(Form::Closure { .. }) | None => {}
+    for form in sites.iter_mut().filter_map(|s| s.form.as_mut()) {
+        for e in form.operands_mut() {
+            exits.visit_expr_mut(e);
         }
     }
 
