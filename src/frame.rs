@@ -242,6 +242,19 @@ impl<R> Frame<R> {
         f(value);
     }
 
+    /// Fills the slot of an open-coded `defer!` in a nested block. A call rather than an
+    /// assignment so that a capture that does not live long enough is reported on the closure.
+    #[inline(always)]
+    pub fn fill_slot<F: FnOnce()>(&self, slot: &mut Option<F>, f: F) {
+        *slot = Some(f);
+    }
+
+    /// As [`Frame::fill_slot`], for a `|ret|` closure.
+    #[inline(always)]
+    pub fn fill_slot_ret<F: FnOnce(&mut R)>(&self, slot: &mut Option<F>, f: F) {
+        *slot = Some(f);
+    }
+
     /// Gives a `|ret|` closure its signature (`&mut R`) at the defer statement, where it is
     /// created, so its parameter type need not be written.
     #[inline(always)]
@@ -285,6 +298,23 @@ impl<R> Frame<R> {
         let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, F, MODE>);
         self.link(rec);
         Keep(PhantomData)
+    }
+
+    /// [`Frame::push_heap`] for a `defer!` in a nested block or loop: the token goes to the
+    /// slot declared where the records run.
+    #[inline(always)]
+    pub fn push_heap_into<const MODE: u8, F: FnOnce()>(&self, keep: &mut Option<Keep<F>>, f: F) {
+        *keep = Some(self.push_heap::<MODE, F>(f));
+    }
+
+    /// [`Frame::push_heap_ret`] for a `defer!` in a nested block or loop.
+    #[inline(always)]
+    pub fn push_heap_ret_into<const MODE: u8, F: FnOnce(&mut R)>(
+        &self,
+        keep: &mut Option<Keep<F>>,
+        f: F,
+    ) {
+        *keep = Some(self.push_heap_ret::<MODE, F>(f));
     }
 
     #[inline(always)]

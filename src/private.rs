@@ -2,7 +2,7 @@
 //! any release.
 
 pub use crate::frame::{Frame, Keep, Mark};
-pub use crate::question::{Branch, FromResidual};
+pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{
     require_zero, ByDefault, ByErrDefault, ByNothing, NoZero, Zero, ZeroProbe, ZeroSource,

@@ -9,6 +9,10 @@ use std::convert::Infallible;
 use std::ops::ControlFlow;
 use std::task::Poll;
 
+#[diagnostic::on_unimplemented(
+    message = "the `?` operator can only be applied to values that implement `Try`",
+    label = "the `?` operator cannot be applied to type `{Self}`"
+)]
 pub trait Branch {
     type Output;
     type Residual;
@@ -16,12 +20,25 @@ pub trait Branch {
 }
 
 #[diagnostic::on_unimplemented(
-    message = "the `?` operator can only be used on a `Result`, an `Option`, a `ControlFlow` or \
-               a `Poll` in a `#[godefer::func]` function that returns one",
-    label = "cannot use the `?` operator on `{Self}` here"
+    message = "the `?` operator cannot convert this value into the function's result `{Self}`",
+    label = "the function returns `{Self}`",
+    note = "`?` on a `Result` needs a function returning a `Result` whose error type implements \
+            `From` of this error; on an `Option`, a function returning an `Option`"
 )]
 pub trait FromResidual<Residual> {
     fn from_residual(residual: Residual) -> Self;
+}
+
+/// `Branch::branch` as a function: one obligation, so one error for a `?` on a wrong type.
+#[inline(always)]
+pub fn branch<T: Branch>(value: T) -> ControlFlow<T::Residual, T::Output> {
+    value.branch()
+}
+
+/// `FromResidual::from_residual` as a function, spanned on the `?`.
+#[inline(always)]
+pub fn from_residual<R: FromResidual<Residual>, Residual>(residual: Residual) -> R {
+    R::from_residual(residual)
 }
 
 impl<T, E> Branch for Result<T, E> {

@@ -29,7 +29,11 @@ impl Parse for Args {
                 if args.strategy.is_some() {
                     return Err(syn::Error::new(key.span(), "duplicate argument `strategy`"));
                 }
-                input.parse::<Token![=]>()?;
+                expect_eq(
+                    input,
+                    &key,
+                    "strategy = \"open-coded\" | \"frame\" | \"heap\"",
+                )?;
                 let value: LitStr = input.parse().map_err(|e| {
                     syn::Error::new(
                         e.span(),
@@ -54,7 +58,7 @@ impl Parse for Args {
                 if args.zero.is_some() {
                     return Err(syn::Error::new(key.span(), "duplicate argument `zero`"));
                 }
-                input.parse::<Token![=]>()?;
+                expect_eq(input, &key, "zero = <expression>")?;
                 args.zero = Some(input.parse()?);
             } else {
                 return Err(syn::Error::new(
@@ -69,6 +73,13 @@ impl Parse for Args {
         }
         Ok(args)
     }
+}
+
+fn expect_eq(input: ParseStream, key: &Ident, form: &str) -> syn::Result<()> {
+    input
+        .parse::<Token![=]>()
+        .map(drop)
+        .map_err(|_| syn::Error::new(key.span(), format!("expected `{form}`")))
 }
 
 pub fn parse(tokens: TokenStream) -> syn::Result<Args> {

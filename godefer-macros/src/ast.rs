@@ -19,6 +19,9 @@ pub struct Site {
     pub span: Span,
     /// `None` if the invocation was malformed (its error is reported; it registers nothing).
     pub form: Option<Form>,
+    /// For a malformed invocation whose tokens are an expression: kept, never run, so its
+    /// variables do not add `unused` warnings to the error.
+    pub unused: Option<Expr>,
     /// Inside a `loop`, `while` or `for` of its frame.
     pub in_loop: bool,
     /// The index of the frame body's top-level statement holding it; `None` when the site is
@@ -48,6 +51,9 @@ pub enum Form {
     Closure {
         closure: Box<ExprClosure>,
         takes_result: bool,
+        /// The type written on a `|ret: &mut T|` parameter: the closure is called from an
+        /// adapter taking `&mut R`, so a wrong type is one error, spanned on it.
+        declared: Option<Box<syn::Type>>,
         /// The closure has `defer!` of its own: it is a frame, maybe the recovering one.
         is_frame: bool,
     },
@@ -93,6 +99,7 @@ pub fn parse_form(mac: &Macro) -> syn::Result<Form> {
         return Ok(Form::Closure {
             closure: Box::new(closure),
             takes_result: false,
+            declared: None,
             is_frame: false,
         });
     }
@@ -150,28 +157,33 @@ fn form_of(expr: Expr) -> syn::Result<Form> {
                 ));
             }
             if c.inputs.len() > 1 {
-                return Err(syn::Error::new(
-                    c.inputs.span(),
+                return Err(syn::Error::new_spanned(
+                    &c.inputs,
                     "a deferred closure takes no parameter, or one: `&mut` the function's result",
                 ));
             }
             if let Some(syn::Pat::Type(pt)) = c.inputs.first() {
                 if !matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some()) {
-                    return Err(syn::Error::new(
-                        pt.ty.span(),
+                    return Err(syn::Error::new_spanned(
+                        &pt.ty,
                         "the parameter of a deferred closure must be `&mut` the function's \
                          result type",
                     ));
                 }
             }
+            let declared = match c.inputs.first() {
+                Some(syn::Pat::Type(pt)) => Some(pt.ty.clone()),
+                _ => None,
+            };
             Ok(Form::Closure {
                 takes_result: c.inputs.len() == 1,
                 closure: Box::new(c),
+                declared,
                 is_frame: false,
             })
         }
-        other => Err(syn::Error::new(
-            other.span(),
+        other => Err(syn::Error::new_spanned(
+            &other,
             "expression in `defer!` must be a function call, a method call, a macro call, a \
              closure or a block",
         )),

@@ -258,9 +258,14 @@ fn lower_frame(
                 None
             }
         };
+        let unused = match (&form, syn::parse2::<Expr>(r.mac.tokens.clone())) {
+            (None, Ok(e)) if !matches!(e, Expr::Closure(_)) => Some(e),
+            _ => None,
+        };
         sites.push(Site {
             span,
             form,
+            unused,
             in_loop: r.in_loop,
             nested_in: r.nested_in,
         });
@@ -329,6 +334,7 @@ fn lower_frame(
 
     let mut emit = Emit {
         strategy,
+        ret: ret_tokens.clone(),
         sites: &sites,
         stmts,
         tail,
@@ -445,6 +451,8 @@ impl VisitMut for StripDefers {
 
 struct Emit<'a> {
     strategy: Strategy,
+    /// The result type, as the frame's code names it (`_` if inferred).
+    ret: TokenStream,
     sites: &'a [Site],
     stmts: Vec<Stmt>,
     tail: Option<Expr>,
@@ -539,7 +547,8 @@ impl Emit<'_> {
     fn top_level(&mut self, id: usize, cont: TokenStream) -> TokenStream {
         let frame = frame_ident();
         let Some(p) = self.parts(id) else {
-            return cont;
+            let unused = self.unused(id);
+            return quote!(#unused #cont);
         };
         let Parts {
             setup,
@@ -685,18 +694,18 @@ impl Emit<'_> {
             takes_result,
         }) = self.parts(id)
         else {
-            return quote!({});
+            let unused = self.unused(id);
+            return quote!({ #unused });
         };
-        let span = self.sites[id].span;
         match self.strategy {
             Strategy::OpenCoded => {
                 let s = gen("s", id);
-                let closure = if takes_result {
-                    quote_spanned!(span=> #frame.ret_closure(#closure))
+                let fill = if takes_result {
+                    quote!(fill_slot_ret)
                 } else {
-                    closure
+                    quote!(fill_slot)
                 };
-                quote!({ #setup #s = ::core::option::Option::Some(#closure); })
+                quote!({ #setup #frame.#fill(&mut #s, #closure); })
             }
             Strategy::Frame => {
                 let r = gen("r", id);
@@ -710,12 +719,20 @@ impl Emit<'_> {
             Strategy::Heap => {
                 let k = gen("k", id);
                 let push = if takes_result {
-                    quote!(push_heap_ret)
+                    quote!(push_heap_ret_into)
                 } else {
-                    quote!(push_heap)
+                    quote!(push_heap_into)
                 };
-                quote!({ #setup #k = ::core::option::Option::Some(#frame.#push::<{ #mode }, _>(#closure)); })
+                quote!({ #setup #frame.#push::<{ #mode }, _>(&mut #k, #closure); })
             }
+        }
+    }
+
+    /// The tokens of a malformed `defer!`, in a closure never called.
+    fn unused(&self, id: usize) -> TokenStream {
+        match &self.sites[id].unused {
+            Some(e) => quote!(let _ = || { let _ = #e; };),
+            None => TokenStream::new(),
         }
     }
 
@@ -785,8 +802,26 @@ impl Emit<'_> {
             Form::Closure {
                 closure,
                 takes_result,
+                declared,
                 ..
-            } => (TokenStream::new(), quote!(#closure), *takes_result),
+            } => {
+                let closure = match declared {
+                    Some(ty) => {
+                        let ret = &self.ret;
+                        let user = gen("user", id);
+                        let arg = syn::Ident::new(
+                            "__godefer_result",
+                            Span::mixed_site().located_at(ty.span()),
+                        );
+                        quote! {{
+                            let #user = #closure;
+                            move |#arg: &mut #ret| #user(#arg)
+                        }}
+                    }
+                    None => quote!(#closure),
+                };
+                (TokenStream::new(), closure, *takes_result)
+            }
         };
         Some(Parts {
             setup,

@@ -62,9 +62,11 @@ pub fn choose(
         "a `defer!` is in a loop, which needs heap records".to_string()
     } else {
         format!(
-            "open-coding needs at most {MAX_OPEN_CODED} `defer!` and exits x defers <= \
-             {MAX_EXITS_TIMES_DEFERS}; this function has {} `defer!` and {} exits",
-            shape.defers, shape.exits
+            "open-coding needs at most {MAX_OPEN_CODED} `defer!` and exit points x defers <= \
+             {MAX_EXITS_TIMES_DEFERS}; this function has {} `defer!` and {} exit point{}",
+            shape.defers,
+            shape.exits,
+            if shape.exits == 1 { "" } else { "s" }
         )
     };
     Err(syn::Error::new(

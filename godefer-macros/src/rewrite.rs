@@ -29,8 +29,9 @@ pub struct Exits {
     pub count: usize,
 }
 
-fn frame() -> TokenStream {
-    let f = syn::Ident::new("__godefer_frame", Span::mixed_site());
+/// The frame, named with mixed-site hygiene but located at `at`, so errors point there.
+fn frame(at: Span) -> TokenStream {
+    let f = syn::Ident::new("__godefer_frame", Span::mixed_site().located_at(at));
     quote!(#f)
 }
 
@@ -43,8 +44,8 @@ impl VisitMut for Exits {
                     self.visit_expr_mut(e);
                 }
                 self.count += 1;
-                let frame = frame();
                 let span = r.return_token.span;
+                let frame = frame(span);
                 let value = match &r.expr {
                     Some(e) => quote!(#e),
                     None => quote_spanned!(span=> ()),
@@ -56,18 +57,17 @@ impl VisitMut for Exits {
             Expr::Try(t) => {
                 self.visit_expr_mut(&mut t.expr);
                 self.count += 1;
-                let frame = frame();
                 let span = t.question_token.span;
+                let frame = frame(span);
                 let inner = &t.expr;
-                let v = syn::Ident::new("__godefer_value", Span::mixed_site());
-                let r = syn::Ident::new("__godefer_residual", Span::mixed_site());
+                let at = Span::mixed_site().located_at(span);
+                let v = syn::Ident::new("__godefer_value", at);
+                let r = syn::Ident::new("__godefer_residual", at);
                 *expr = Expr::Verbatim(quote_spanned! {span=>
-                    match ::godefer::__private::Branch::branch(#inner) {
+                    match ::godefer::__private::branch(#inner) {
                         ::godefer::__private::ControlFlow::Continue(#v) => #v,
                         ::godefer::__private::ControlFlow::Break(#r) => {
-                            return #frame.set_result(
-                                ::godefer::__private::FromResidual::from_residual(#r),
-                            )
+                            return #frame.set_result(::godefer::__private::from_residual(#r))
                         }
                     }
                 });

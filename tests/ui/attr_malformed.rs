@@ -1,0 +1,8 @@
+#[godefer::func(strategy)]
+fn f() {
+    defer!(println!("x"));
+}
+
+fn main() {
+    f();
+}

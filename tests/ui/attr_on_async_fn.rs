@@ -1,0 +1,8 @@
+#[godefer::func]
+async fn f() {
+    defer!(println!("x"));
+}
+
+fn main() {
+    let _ = f();
+}

@@ -1,0 +1,8 @@
+#[godefer::func]
+struct Conn {
+    open: bool,
+}
+
+fn main() {
+    let _ = Conn { open: true }.open;
+}

@@ -1,0 +1,9 @@
+// Nothing to defer.
+#[godefer::func]
+fn f() {
+    defer!();
+}
+
+fn main() {
+    f();
+}
