@@ -211,14 +211,18 @@
 //! (`catch_unwind`, `JoinHandle::join` and the test harness see it as usual). godefer installs a
 //! panic hook the first time a `#[godefer::func]` function runs; it keeps the hook installed
 //! before it and hands it every panic that does not start inside a godefer frame. A hook you
-//! install later replaces godefer's: panics are then reported at once by your hook.
+//! install later replaces godefer's: panics are then reported at once by your hook. Like Rust,
+//! godefer adds the `RUST_BACKTRACE` note to the first report of the process only; a panic Rust
+//! reported before godefer's first use is invisible to it, so that note may then appear twice.
 //!
 //! # Differences from Go
 //!
 //! - `recover` in a *plain* function (not `#[godefer::func]`), or a closure without `defer!`,
 //!   called by a deferred closure recovers (Go: `nil`): godefer cannot see plain call
 //!   boundaries. In a `#[godefer::func]` helper, or a closure with `defer!` of its own, it returns
-//!   `None`, as in Go.
+//!   `None`, as in Go, except under a plain function that is itself the deferred call
+//!   (`defer!(plain())` where `plain` calls the helper): there the helper sits where a
+//!   `#[godefer::func]` deferred call would, and recovers.
 //! - `defer!(recover())` recovers nothing, as in Go; but Go's `defer func() { defer recover() }()`
 //!   recovers, and godefer's `defer!(|| { defer!(godefer::recover()); })` does not.
 //! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`

@@ -87,9 +87,13 @@ pub(crate) fn ensure_hook() {
 
 #[cold]
 fn install_hook() {
-    // `set_hook` panics when called during a panic; a frame entered by a `Drop` during
-    // unwinding tries again next time.
+    // `set_hook` panics when called on a panicking thread: a first godefer frame entered by a
+    // `Drop` during unwinding installs the hook from a short-lived thread (once per process).
     if std::thread::panicking() {
+        let _ = std::thread::Builder::new()
+            .name("godefer-hook".into())
+            .spawn(install_hook)
+            .map(|t| t.join());
         return;
     }
     let _lock = INSTALL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -99,6 +103,8 @@ fn install_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if !keep_origin(info) {
+            // Rust's hook prints the backtrace note with the first panic it reports.
+            FIRST_NOTE.store(false, Ordering::Relaxed);
             previous(info);
         }
     }));

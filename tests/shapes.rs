@@ -54,6 +54,22 @@ fn diverges() -> i32 {
 }
 
 #[godefer::func]
+fn diverging_tail() {
+    defer!(println!("diverging tail exit"));
+    panic!("tail")
+}
+
+fn never(code: i32) -> ! {
+    panic!("never {code}")
+}
+
+#[godefer::func]
+fn never_tail() -> i32 {
+    defer!(println!("never tail exit"));
+    never(3)
+}
+
+#[godefer::func]
 fn let_else(v: Option<i32>) -> i32 {
     let Some(x) = v else { return -1 };
     defer!(println!("x was {x}"));
@@ -148,6 +164,8 @@ fn every_shape_lowers_and_behaves() {
     assert_eq!(c.take(), 0);
     assert_eq!((ends_with_return(1), ends_with_return(0)), (1, 2));
     assert!(std::panic::catch_unwind(diverges).is_err());
+    assert!(std::panic::catch_unwind(diverging_tail).is_err());
+    assert!(std::panic::catch_unwind(never_tail).is_err());
     assert_eq!((let_else(Some(3)), let_else(None)), (3, -1));
     assert_eq!(question_in_macro("21"), Ok(42));
     assert!(question_in_macro("x").is_err());

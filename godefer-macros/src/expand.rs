@@ -514,7 +514,11 @@ impl Emit<'_> {
         match split {
             None => {
                 if let Some(t) = &self.tail {
-                    inner.extend(quote!(#frame.set_result(#t);));
+                    // A diverging tail (`panic!(..)`, a `-> !` call) makes the store unreachable.
+                    inner.extend(quote! {
+                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
+                        #frame.set_result(#t);
+                    });
                 }
             }
             Some(j) => match self.top_site[j] {
