@@ -1,0 +1,3 @@
+module godefer.example/benches
+
+go 1.19
