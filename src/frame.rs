@@ -32,10 +32,9 @@ pub struct FrameCore {
     /// the frame has no drop glue: `Frame`'s `Drop` empties both in a cold path when needed.
     panic: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
     /// The panics this frame's current deferred call recovered, with the ones they replaced:
-    /// if the call panics again, the new panic's report lists them (`[recovered]`). Boxed, like
-    /// `panic`, so the field is one word to initialise and test on the happy path.
-    #[allow(clippy::box_collection)]
-    recovered_in_call: ManuallyDrop<Cell<Option<Box<Vec<Earlier>>>>>,
+    /// if the call panics again, the new panic's report lists them (`[recovered]`). The record
+    /// `recover` took, without its payload (see `FrameCore::recover`).
+    recovered_in_call: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
     /// Whether a `recover` stopped a panic of this frame.
     recovered: Cell<bool>,
     /// The newest pending record (frame and heap strategies), linked to older ones.
@@ -78,39 +77,40 @@ impl FrameCore {
         }
     }
 
-    /// A deferred call panicked: the new panic replaces the one this frame was handling (and
-    /// any the call recovered before panicking), as in Go.
+    /// A deferred call panicked: the new panic replaces the one this frame was handling (or
+    /// the one the call recovered before panicking, marked `[recovered]`), as in Go.
     #[cold]
     #[inline(never)]
     fn caught_from_deferred(&self, payload: Box<dyn std::any::Any + Send>) {
         let mut record = report::claim(payload);
-        let mut earlier = Vec::new();
-        if let Some(recovered) = self.recovered_in_call.take() {
-            earlier = *recovered;
-            if record.origin.is_none() {
-                // The same payload raised again without the hook: it keeps its origin.
-                let addr = report::payload_addr(&*record.payload);
-                for e in &mut earlier {
-                    if matches!(&e.resumable, Some((a, _)) if *a == addr) {
-                        record.origin = e.resumable.take().map(|(_, origin)| origin);
-                        break;
-                    }
-                }
-            }
-        }
-        if let Some(old) = self.panic.take() {
-            earlier.push(Earlier::of(&*old.payload, false));
+        let mut chain = Vec::new();
+        if let Some(ghost) = self.recovered_in_call.take() {
             let PanicRecord {
-                payload,
-                earlier: older,
-                ..
+                earlier, recovered, ..
+            } = *ghost;
+            chain = earlier;
+            if let Some(mut summary) = recovered {
+                // The same payload raised again without the hook (`resume_unwind`) keeps its
+                // origin.
+                let addr = report::payload_addr(&*record.payload);
+                if record.origin.is_none()
+                    && matches!(&summary.resumable, Some((a, _)) if *a == addr)
+                {
+                    record.origin = summary.resumable.take().map(|(_, origin)| origin);
+                }
+                chain.push(summary);
+            }
+        } else if let Some(old) = self.panic.take() {
+            let PanicRecord {
+                payload, earlier, ..
             } = *old;
-            earlier.splice(0..0, older);
+            chain = earlier;
+            chain.push(Earlier::of(&*payload, false));
             drop_payload(payload);
         }
-        if !earlier.is_empty() {
-            earlier.append(&mut record.earlier);
-            record.earlier = earlier;
+        if !chain.is_empty() {
+            chain.append(&mut record.earlier);
+            record.earlier = chain;
         }
         self.panic.set(Some(record));
     }
@@ -129,24 +129,22 @@ impl FrameCore {
         }
     }
 
-    /// `recover` found this frame armed.
+    /// `recover` found this frame armed. The record's box stays with the frame, emptied of its
+    /// payload, as the summary the report needs if the deferred call panics in turn: a recover
+    /// allocates nothing.
     pub(crate) fn recover(&self) -> Option<Panic> {
-        let record = self.panic.take()?;
+        let mut record = self.panic.take()?;
         self.recovered.set(true);
-        let PanicRecord {
-            payload,
-            origin,
-            mut earlier,
-        } = *record;
-        let location = origin.as_ref().and_then(|o| o.location.clone());
+        let location = record.origin.as_ref().and_then(|o| o.location.clone());
+        let payload = std::mem::replace(&mut record.payload, Box::new(()));
         let mut summary = Earlier::of(&*payload, true);
-        if let Some(origin) = origin {
+        if let Some(origin) = record.origin.take() {
             summary.resumable = Some((report::payload_addr(&*payload), origin));
         }
-        earlier.push(summary);
-        let mut chain = self.recovered_in_call.take().unwrap_or_default();
-        chain.append(&mut earlier);
-        self.recovered_in_call.set(Some(chain));
+        record.recovered = Some(summary);
+        // Arming ends at the first recover: one deferred call recovers at most one panic of
+        // this frame, so this slot is empty.
+        drop(self.recovered_in_call.replace(Some(record)));
         Some(Panic::new(payload, location))
     }
 

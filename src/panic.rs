@@ -12,7 +12,8 @@ use crate::state;
 /// panicked, for `#[track_caller]` functions such as `unwrap`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
-    pub(crate) file: String,
+    // Shared: a `Panic` and the report keep the same file name without copying it.
+    pub(crate) file: std::sync::Arc<str>,
     pub(crate) line: u32,
     pub(crate) column: u32,
 }
@@ -147,14 +148,18 @@ pub(crate) struct Earlier {
     /// For a recovered panic: its payload's address and origin, so that raising the same payload
     /// again (`resume_unwind(p.into_payload())`, which the panic hook does not see) is reported
     /// from where it first started.
-    pub(crate) resumable: Option<(usize, Box<Origin>)>,
+    pub(crate) resumable: Option<(usize, Origin)>,
 }
 
 /// The panic a frame holds between catching it and either handing it to `recover` or raising
 /// it again at the frame's exit.
 pub(crate) struct PanicRecord {
     pub(crate) payload: Box<dyn Any + Send>,
-    pub(crate) origin: Option<Box<Origin>>,
+    pub(crate) origin: Option<Origin>,
+    /// Set when `recover` took this panic: its report line for the chain, should the deferred
+    /// call that recovered it panic in turn. (The record's box is reused for it; the payload
+    /// went to the `Panic`.)
+    pub(crate) recovered: Option<Earlier>,
     /// The panics this one replaced, oldest first.
     pub(crate) earlier: Vec<Earlier>,
 }
@@ -215,7 +220,18 @@ impl Earlier {
 /// cannot see plain call boundaries, so `recover` in a plain function (or a closure without
 /// `defer!`) called by the deferred closure also recovers (Go returns `nil` there). Mark such
 /// helpers `#[godefer::func]` to get Go's rule.
+#[inline]
 pub fn recover() -> Option<Panic> {
+    // The common case, nothing armed on this thread, is one thread-local load.
+    if !state::armed() {
+        return None;
+    }
+    recover_armed()
+}
+
+#[cold]
+#[inline(never)]
+fn recover_armed() -> Option<Panic> {
     let core = state::take_armed();
     if core.is_null() {
         return None;

@@ -21,7 +21,7 @@
 
 #![allow(missing_docs)] // reached only through `__private`, which is not public API
 
-use std::cell::{RefCell, UnsafeCell};
+use std::cell::UnsafeCell;
 use std::mem::{self, MaybeUninit};
 use std::ptr;
 use std::sync::Mutex;
@@ -210,39 +210,86 @@ pub(crate) unsafe fn run_heap_ret<R, F: FnOnce(&mut R), const MODE: u8>(
 }
 
 pub(crate) mod pool {
-    //! The two-level pool of empty heap records.
+    //! The two-level pool of empty heap records: a per-thread cache and a global pool, both
+    //! intrusive lists linked through the records' own `next` field (Go's `p.deferpool` and
+    //! `sched.deferpool`). The thread cache lives in a thread local without a destructor, so the
+    //! hot path is a few loads and stores; a second thread local, registered on the first
+    //! refill, gives the cache back to the global pool when the thread ends.
 
     use super::*;
+    use std::cell::Cell;
 
     /// Records one thread keeps.
     pub const LOCAL_CAP: usize = if cfg!(miri) { 4 } else { 32 };
     /// Records the global pool keeps; beyond that, spilled records are freed.
     pub const GLOBAL_CAP: usize = if cfg!(miri) { 8 } else { 1024 };
 
-    /// An empty record owned by the global pool.
-    pub(crate) struct Empty(*mut HeapRecord);
-
-    // SAFETY: an empty record holds no deferred call, only a header and uninitialised storage;
-    // moving its ownership to another thread is moving a plain allocation.
-    unsafe impl Send for Empty {}
-
-    pub(crate) type Global = Mutex<Vec<Empty>>;
-
-    static GLOBAL: Global = Mutex::new(Vec::new());
-
-    struct Local {
-        records: Vec<*mut HeapRecord>,
+    /// A list of empty records.
+    pub(crate) struct List {
+        head: Cell<*mut HeapRecord>,
+        len: Cell<usize>,
+        /// The thread ended: its cache no longer keeps records.
+        closed: Cell<bool>,
     }
 
-    impl Drop for Local {
-        /// A thread that ends gives its records to the global pool.
-        fn drop(&mut self) {
-            spill(&mut self.records, 0, &GLOBAL);
+    // SAFETY: a list owns empty records (no deferred call inside, only a header and
+    // uninitialised storage); the global list is only reached through its `Mutex`.
+    unsafe impl Send for List {}
+
+    impl List {
+        pub(crate) const fn new() -> List {
+            List {
+                head: Cell::new(ptr::null_mut()),
+                len: Cell::new(0),
+                closed: Cell::new(false),
+            }
+        }
+
+        pub(crate) fn len(&self) -> usize {
+            self.len.get()
+        }
+
+        #[inline]
+        fn pop(&self) -> Option<*mut HeapRecord> {
+            let rec = self.head.get();
+            if rec.is_null() {
+                return None;
+            }
+            // SAFETY: a listed record is an empty record this list owns.
+            self.head
+                .set(unsafe { (*rec).header.next }.cast_mut().cast());
+            self.len.set(self.len.get() - 1);
+            Some(rec)
+        }
+
+        #[inline]
+        fn push(&self, rec: *mut HeapRecord) {
+            // SAFETY: `rec` is an empty record handed to this list, owned by nobody else.
+            unsafe { (*rec).header.next = self.head.get().cast_const().cast() };
+            self.head.set(rec);
+            self.len.set(self.len.get() + 1);
         }
     }
 
+    pub(crate) type Global = Mutex<List>;
+
+    static GLOBAL: Global = Mutex::new(List::new());
+
     thread_local! {
-        static LOCAL: RefCell<Local> = const { RefCell::new(Local { records: Vec::new() }) };
+        static LOCAL: List = const { List::new() };
+        static EXIT: ExitGuard = const { ExitGuard };
+    }
+
+    /// Gives the thread's cache to the global pool when the thread ends.
+    struct ExitGuard;
+
+    impl Drop for ExitGuard {
+        fn drop(&mut self) {
+            let _ = LOCAL.try_with(|l| {
+                l.closed.set(true);
+                spill(l, 0, &GLOBAL);
+            });
+        }
     }
 
     fn alloc() -> *mut HeapRecord {
@@ -256,25 +303,25 @@ pub(crate) mod pool {
     }
 
     fn free(rec: *mut HeapRecord) {
-        // SAFETY: every record comes from `alloc` and is freed once, when no pool keeps it.
+        // SAFETY: every record comes from `alloc` and is freed once, when no list keeps it.
         drop(unsafe { Box::from_raw(rec) });
     }
 
-    fn lock(global: &Global) -> std::sync::MutexGuard<'_, Vec<Empty>> {
+    fn lock(global: &Global) -> std::sync::MutexGuard<'_, List> {
         // The pool's invariants hold between statements; a poisoned lock is still usable.
         global.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Moves records beyond `keep` to the global pool, freeing what it has no room for.
-    fn spill(records: &mut Vec<*mut HeapRecord>, keep: usize, global: &Global) {
-        if records.len() <= keep {
+    fn spill(local: &List, keep: usize, global: &Global) {
+        if local.len() <= keep {
             return;
         }
-        let mut g = lock(global);
-        while records.len() > keep {
-            let Some(rec) = records.pop() else { break };
+        let g = lock(global);
+        while local.len() > keep {
+            let Some(rec) = local.pop() else { break };
             if g.len() < GLOBAL_CAP {
-                g.push(Empty(rec));
+                g.push(rec);
             } else {
                 free(rec);
             }
@@ -285,73 +332,71 @@ pub(crate) mod pool {
     /// a new allocation.
     #[inline]
     pub(crate) fn take() -> *mut HeapRecord {
-        LOCAL
-            .try_with(|l| take_from(&mut l.borrow_mut().records, &GLOBAL))
-            .unwrap_or_else(|_| alloc())
+        LOCAL.with(|l| take_from(l, &GLOBAL))
     }
 
     #[inline]
-    pub(crate) fn take_from(
-        records: &mut Vec<*mut HeapRecord>,
-        global: &Global,
-    ) -> *mut HeapRecord {
-        match records.pop() {
+    pub(crate) fn take_from(local: &List, global: &Global) -> *mut HeapRecord {
+        match local.pop() {
             Some(rec) => rec,
-            None => refill(records, global),
+            None => refill(local, global),
         }
     }
 
     #[cold]
-    fn refill(records: &mut Vec<*mut HeapRecord>, global: &Global) -> *mut HeapRecord {
-        if records.capacity() < LOCAL_CAP {
-            records.reserve_exact(LOCAL_CAP);
+    fn refill(local: &List, global: &Global) -> *mut HeapRecord {
+        if std::ptr::eq(global, &GLOBAL) {
+            // The cache is about to hold records: make sure the thread gives them back.
+            let _ = EXIT.try_with(|_| ());
         }
         {
-            let mut g = lock(global);
+            let g = lock(global);
             let n = g.len().min(LOCAL_CAP / 2);
-            let at = g.len() - n;
-            records.extend(g.drain(at..).map(|e| e.0));
+            for _ in 0..n {
+                if let Some(rec) = g.pop() {
+                    local.push(rec);
+                }
+            }
         }
-        records.pop().unwrap_or_else(alloc)
+        local.pop().unwrap_or_else(alloc)
     }
 
     /// Gives an emptied record back: to this thread's cache, spilling half of a full cache to
     /// the global pool first.
     #[inline]
     pub(crate) fn give(rec: *mut HeapRecord) {
-        let kept = LOCAL.try_with(|l| give_to(&mut l.borrow_mut().records, rec, &GLOBAL));
-        if kept.is_err() {
-            // The thread's cache is gone (thread teardown).
-            let mut one = vec![rec];
-            spill(&mut one, 0, &GLOBAL);
-        }
+        LOCAL.with(|l| give_to(l, rec, &GLOBAL));
     }
 
     #[inline]
-    pub(crate) fn give_to(
-        records: &mut Vec<*mut HeapRecord>,
-        rec: *mut HeapRecord,
-        global: &Global,
-    ) {
-        if records.len() >= LOCAL_CAP {
-            spill(records, LOCAL_CAP / 2, global);
+    pub(crate) fn give_to(local: &List, rec: *mut HeapRecord, global: &Global) {
+        if local.closed.get() {
+            // Thread teardown: the cache was given back already.
+            let one = List::new();
+            one.push(rec);
+            spill(&one, 0, global);
+            return;
         }
-        if records.capacity() < LOCAL_CAP {
-            records.reserve_exact(LOCAL_CAP);
+        if local.len() >= LOCAL_CAP {
+            spill(local, LOCAL_CAP / 2, global);
         }
-        records.push(rec);
+        local.push(rec);
     }
 
     /// Empties a private pool (tests).
     #[cfg(test)]
-    pub(crate) fn free_all(records: &mut Vec<*mut HeapRecord>, global: &Global) {
-        records.drain(..).for_each(free);
-        lock(global).drain(..).for_each(|e| free(e.0));
+    pub(crate) fn free_all(local: &List, global: &Global) {
+        while let Some(rec) = local.pop() {
+            free(rec);
+        }
+        let g = lock(global);
+        while let Some(rec) = g.pop() {
+            free(rec);
+        }
     }
 
     /// Records in this thread's cache and in the global pool.
     pub fn counts() -> (usize, usize) {
-        let local = LOCAL.try_with(|l| l.borrow().records.len()).unwrap_or(0);
-        (local, lock(&GLOBAL).len())
+        (LOCAL.with(List::len), lock(&GLOBAL).len())
     }
 }

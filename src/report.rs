@@ -16,6 +16,7 @@
 
 use std::any::{Any, TypeId};
 use std::backtrace::{Backtrace, BacktraceStatus};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -29,19 +30,18 @@ use crate::state::HOT;
 /// What the report of a panic needs beyond its payload, taken by the hook where it started.
 pub(crate) struct Origin {
     pub(crate) location: Option<Location>,
-    thread: String,
     backtrace: Option<Backtrace>,
     /// The payload's type and, for string payloads, its message: used to check that a kept
     /// origin belongs to the payload a frame caught.
     payload_type: TypeId,
-    payload_message: Option<String>,
+    /// Borrowed for `&'static str` payloads (`panic!("literal")`): no copy.
+    payload_message: Option<Cow<'static, str>>,
 }
 
 impl Origin {
     fn unknown() -> Origin {
         Origin {
             location: None,
-            thread: thread_label(),
             backtrace: None,
             payload_type: TypeId::of::<()>(),
             payload_message: None,
@@ -52,7 +52,7 @@ impl Origin {
 /// A panic raised again by a frame that has godefer frames above it.
 struct InFlight {
     payload_addr: usize,
-    origin: Option<Box<Origin>>,
+    origin: Option<Origin>,
     earlier: Vec<Earlier>,
 }
 
@@ -60,9 +60,7 @@ struct InFlight {
 struct Cold {
     /// The origins the hook kept and no frame took yet, oldest first. Usually one; more when a
     /// `Drop` that runs during unwinding panics and catches its own panic.
-    // Boxed: each moves into a `PanicRecord` as it is, without a copy.
-    #[allow(clippy::vec_box)]
-    kept: Vec<Box<Origin>>,
+    kept: Vec<Origin>,
     in_flight: Option<InFlight>,
 }
 
@@ -121,17 +119,16 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     if !in_frame {
         return false;
     }
-    let origin = Box::new(Origin {
+    let origin = Origin {
         location: info.location().map(|l| Location {
-            file: l.file().to_owned(),
+            file: l.file().into(),
             line: l.line(),
             column: l.column(),
         }),
-        thread: thread_label(),
         backtrace: capture_backtrace(),
         payload_type: info.payload().type_id(),
-        payload_message: message_of(info.payload()).map(str::to_owned),
-    });
+        payload_message: static_or_owned(info.payload()),
+    };
     let oldest = COLD.try_with(|c| {
         let mut c = c.borrow_mut();
         c.kept.push(origin);
@@ -147,6 +144,16 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
         }
         // The thread's godefer state is gone (thread teardown): report at once.
         Err(_) => false,
+    }
+}
+
+fn static_or_owned(payload: &(dyn Any + Send)) -> Option<Cow<'static, str>> {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        Some(Cow::Borrowed(*s))
+    } else {
+        payload
+            .downcast_ref::<String>()
+            .map(|s| Cow::Owned(s.clone()))
     }
 }
 
@@ -205,6 +212,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
                 payload,
                 origin: f.origin,
                 earlier: f.earlier,
+                recovered: None,
             });
         }
         print_in_flight(f);
@@ -213,6 +221,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
         payload,
         origin,
         earlier: Vec::new(),
+        recovered: None,
     })
 }
 
@@ -235,6 +244,7 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
         payload,
         origin,
         earlier,
+        ..
     } = record;
     if outermost {
         let message = message_of(&*payload).unwrap_or("Box<dyn Any>");
@@ -294,7 +304,8 @@ fn print_kept(origin: &Origin) {
 /// replaced, oldest first, in Go's words.
 fn print_report(origin: &Origin, message: &str, earlier: &[Earlier]) {
     let mut out = String::new();
-    let _ = write!(out, "\nthread {} panicked at ", origin.thread);
+    // The report is printed on the thread the panic started on: name it now, not per panic.
+    let _ = write!(out, "\nthread {} panicked at ", thread_label());
     match &origin.location {
         Some(l) => {
             let _ = writeln!(out, "{l}:");

@@ -91,6 +91,12 @@ impl Drop for ArmGuard {
     }
 }
 
+/// Whether any frame armed `recover` on this thread.
+#[inline]
+pub(crate) fn armed() -> bool {
+    HOT.with(|h| !h.armed.get().is_null())
+}
+
 /// The armed frame, if `recover` called at the current level may take its panic. Disarms it:
 /// only the first `recover` gets the panic.
 pub(crate) fn take_armed() -> *const FrameCore {

@@ -22,18 +22,18 @@ fn take_log() -> Vec<String> {
 #[test]
 fn pool_refills_and_spills_by_halves_within_bounds() {
     // A private global pool: the process-wide one is shared with tests on other threads.
-    let global: pool::Global = std::sync::Mutex::new(Vec::new());
-    let mut cache = Vec::new();
+    let global: pool::Global = std::sync::Mutex::new(pool::List::new());
+    let cache = pool::List::new();
     let (local_cap, global_cap) = POOL_CAPS;
     let global_len = |g: &pool::Global| g.lock().map(|g| g.len()).unwrap_or(0);
 
     // Nothing pooled yet: every take allocates.
     let recs: Vec<_> = (0..local_cap * 3)
-        .map(|_| pool::take_from(&mut cache, &global))
+        .map(|_| pool::take_from(&cache, &global))
         .collect();
     assert_eq!((cache.len(), global_len(&global)), (0, 0));
     for (i, r) in recs.into_iter().enumerate() {
-        pool::give_to(&mut cache, r, &global);
+        pool::give_to(&cache, r, &global);
         assert!(
             cache.len() <= local_cap,
             "thread cache over its bound at {i}"
@@ -51,16 +51,16 @@ fn pool_refills_and_spills_by_halves_within_bounds() {
 
     // Empty the cache: the next take refills half a cache from the global pool.
     let mut held: Vec<_> = (0..cache.len())
-        .map(|_| pool::take_from(&mut cache, &global))
+        .map(|_| pool::take_from(&cache, &global))
         .collect();
-    assert!(cache.is_empty());
-    held.push(pool::take_from(&mut cache, &global));
+    assert_eq!(cache.len(), 0);
+    held.push(pool::take_from(&cache, &global));
     let moved = g.min(local_cap / 2);
     assert_eq!(global_len(&global), g - moved);
     assert_eq!(cache.len(), moved - 1);
     held.into_iter()
-        .for_each(|r| pool::give_to(&mut cache, r, &global));
-    pool::free_all(&mut cache, &global);
+        .for_each(|r| pool::give_to(&cache, r, &global));
+    pool::free_all(&cache, &global);
 }
 
 #[crate::func(strategy = "heap")]

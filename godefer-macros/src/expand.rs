@@ -334,6 +334,7 @@ fn lower_frame(
 
     let mut emit = Emit {
         strategy,
+        unit: matches!(ret, Ret::Unit),
         ret: ret_tokens.clone(),
         sites: &sites,
         stmts,
@@ -451,6 +452,8 @@ impl VisitMut for StripDefers {
 
 struct Emit<'a> {
     strategy: Strategy,
+    /// The frame returns `()`: falling off the end stores it.
+    unit: bool,
     /// The result type, as the frame's code names it (`_` if inferred).
     ret: TokenStream,
     sites: &'a [Site],
@@ -513,12 +516,18 @@ impl Emit<'_> {
         let mut inner = quote!(#(#plain)*);
         match split {
             None => {
-                if let Some(t) = &self.tail {
+                match &self.tail {
                     // A diverging tail (`panic!(..)`, a `-> !` call) makes the store unreachable.
-                    inner.extend(quote! {
+                    Some(t) => inner.extend(quote! {
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         #frame.set_result(#t);
-                    });
+                    }),
+                    // Falling off the end of a body returning `()`.
+                    None if self.unit => inner.extend(quote! {
+                        #[allow(unreachable_code)]
+                        #frame.set_result(());
+                    }),
+                    None => {}
                 }
             }
             Some(j) => match self.top_site[j] {
