@@ -17,7 +17,7 @@
 use std::any::{Any, TypeId};
 use std::backtrace::{Backtrace, BacktraceStatus};
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::PanicHookInfo;
@@ -129,21 +129,62 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
         payload_type: info.payload().type_id(),
         payload_message: static_or_owned(info.payload()),
     };
-    let oldest = COLD.try_with(|c| {
-        let mut c = c.borrow_mut();
-        c.kept.push(origin);
-        (c.kept.len() > MAX_KEPT).then(|| c.kept.remove(0))
-    });
+    let mut origin = Some(origin);
+    let oldest = COLD
+        .try_with(|c| {
+            let mut c = c.borrow_mut();
+            c.kept.extend(origin.take());
+            (c.kept.len() > MAX_KEPT).then(|| c.kept.remove(0))
+        })
+        .map_err(|_| AccessError {
+            origin: origin.take().unwrap_or_else(Origin::unknown),
+        });
     match oldest {
         Ok(oldest) => {
             if let Some(o) = oldest {
                 print_kept(&o);
             }
-            let _ = HOT.try_with(|h| h.stale.set(true));
-            true
         }
-        // The thread's godefer state is gone (thread teardown): report at once.
-        Err(_) => false,
+        // Thread teardown destroyed the cold state: keep the origin where no destructor runs.
+        Err(AccessError { origin, .. }) => keep_in_teardown(origin),
+    }
+    let _ = HOT.try_with(|h| h.stale.set(true));
+    true
+}
+
+/// What `COLD.try_with` gives back when the thread's cold state is gone.
+struct AccessError {
+    origin: Origin,
+}
+
+thread_local! {
+    /// The kept origin of a panic raised after thread teardown destroyed `COLD` (a godefer frame
+    /// run by a thread-local destructor): a raw pointer, so no destructor of its own.
+    static TEARDOWN_KEPT: Cell<*mut Origin> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+fn keep_in_teardown(origin: Origin) {
+    let new = Box::into_raw(Box::new(origin));
+    let old = TEARDOWN_KEPT.with(|k| k.replace(new));
+    if !old.is_null() {
+        // SAFETY: the slot holds only pointers from `Box::into_raw`, each taken out once.
+        let old = unsafe { Box::from_raw(old) };
+        print_kept(&old);
+    }
+}
+
+fn take_teardown_kept(payload: &(dyn Any + Send)) -> Option<Origin> {
+    let kept = TEARDOWN_KEPT.with(|k| k.replace(std::ptr::null_mut()));
+    if kept.is_null() {
+        return None;
+    }
+    // SAFETY: as in `keep_in_teardown`.
+    let kept = *unsafe { Box::from_raw(kept) };
+    if kept.matches(payload) {
+        Some(kept)
+    } else {
+        print_kept(&kept);
+        None
     }
 }
 
@@ -202,7 +243,8 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
         };
         (in_flight, origin, newer)
     });
-    let (in_flight, origin, newer) = taken.unwrap_or((None, None, Vec::new()));
+    let (in_flight, origin, newer) =
+        taken.unwrap_or_else(|_| (None, take_teardown_kept(&*payload), Vec::new()));
     for k in &newer {
         print_kept(k);
     }
@@ -248,12 +290,10 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
     } = record;
     if outermost {
         let message = message_of(&*payload).unwrap_or("Box<dyn Any>");
-        match &origin {
-            Some(origin) => print_report(origin, message, &earlier),
-            // Not seen by godefer's hook (`resume_unwind`, or another hook replaced godefer's and
-            // already printed it): report it only if godefer knows more, the panics it replaced.
-            None if !earlier.is_empty() => print_report(&Origin::unknown(), message, &earlier),
-            None => {}
+        // No origin: godefer's hook did not see the panic start (another hook replaced it and
+        // printed the panic already, or `resume_unwind` raised it, which Rust does not report).
+        if let Some(origin) = &origin {
+            print_report(origin, message, &earlier);
         }
         return payload;
     }
@@ -278,6 +318,11 @@ pub(crate) fn flush_stale() {
         let mut c = c.borrow_mut();
         (std::mem::take(&mut c.kept), c.in_flight.take())
     });
+    let teardown = TEARDOWN_KEPT.with(|k| k.replace(std::ptr::null_mut()));
+    if !teardown.is_null() {
+        // SAFETY: as in `keep_in_teardown`.
+        print_kept(&*unsafe { Box::from_raw(teardown) });
+    }
     if let Ok((kept, in_flight)) = taken {
         for k in &kept {
             print_kept(k);
