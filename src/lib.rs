@@ -105,6 +105,10 @@
 //!   is);
 //! - the value of `#[godefer::func(zero = expr)]`, which names one for any other type.
 //!
+//! A closure with `defer!` of its own returns `()` or a value: for a value, the zero is known
+//! only if the closure's return type is written (`|| -> u32 { .. }`). A `-> impl Trait` function
+//! has none unless `zero = ...` names one.
+//!
 //! A function with a `|ret|` closure must have a zero value (it may run before there is a
 //! result): otherwise it is a compile error. A function that recovers with no result and no zero
 //! value panics at its exit with a message saying so; it never returns garbage.

@@ -643,6 +643,39 @@ macro_rules! cases {
             ]);
         }
 
+        // A closure frame whose tail is `()` by its syntax (an `if` without `else`, a loop)
+        // returns normally after a recover: its zero value is `()`. (Found by fuzz-go.)
+        #[godefer::func]
+        fn unit_tail_closures(n: i32) {
+            let c = || {
+                defer!(|| p(format!("if-tail {}", shown(godefer::recover()))));
+                if n > 0 {
+                    panic!("in if");
+                }
+            };
+            c();
+            let d = || {
+                defer!(|| p(format!("for-tail {}", shown(godefer::recover()))));
+                for i in 0..n {
+                    if i == 1 {
+                        panic!("in for");
+                    }
+                }
+            };
+            d();
+            p("returned normally");
+        }
+
+        #[test]
+        fn b16_closure_frames_with_unit_tails_recover_into_unit() {
+            unit_tail_closures(2);
+            assert_log(&[
+                "if-tail Some(in if)",
+                "for-tail Some(in for)",
+                "returned normally",
+            ]);
+        }
+
         // ---- 18. `defer!(recover())` recovers nothing ----
 
         #[godefer::func]

@@ -103,8 +103,8 @@ fn mentions_exit(tokens: TokenStream) -> bool {
     })
 }
 
-/// Whether a frame body certainly returns `()`: no tail expression and no `return` with a
-/// value (used for closures without a written return type).
+/// Whether a frame body certainly returns `()`: no tail expression, or one that is `()` by its
+/// syntax, and no `return` with a value (used for closures without a written return type).
 pub fn returns_unit(block: &syn::Block) -> bool {
     struct ValueReturn(bool);
     impl syn::visit::Visit<'_> for ValueReturn {
@@ -120,12 +120,37 @@ pub fn returns_unit(block: &syn::Block) -> bool {
             self.0 = true;
         }
     }
-    let has_tail = match block.stmts.last() {
+    let value_tail = match block.stmts.last() {
         Some(syn::Stmt::Expr(syn::Expr::Macro(m), None)) => !crate::ast::is_defer_macro(&m.mac),
-        Some(syn::Stmt::Expr(_, None)) => true,
+        Some(syn::Stmt::Expr(e, None)) => !is_unit_by_syntax(e),
         _ => false,
     };
     let mut v = ValueReturn(false);
     syn::visit::Visit::visit_block(&mut v, block);
-    !has_tail && !v.0
+    !value_tail && !v.0
+}
+
+/// Expressions whose type is `()` whatever they contain: `if` without `else`, `for` and
+/// `while` loops, `()`, assignments.
+fn is_unit_by_syntax(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::If(i) => i.else_branch.is_none(),
+        syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Assign(_) => true,
+        syn::Expr::Binary(b) => matches!(
+            b.op,
+            syn::BinOp::AddAssign(_)
+                | syn::BinOp::SubAssign(_)
+                | syn::BinOp::MulAssign(_)
+                | syn::BinOp::DivAssign(_)
+                | syn::BinOp::RemAssign(_)
+                | syn::BinOp::BitXorAssign(_)
+                | syn::BinOp::BitAndAssign(_)
+                | syn::BinOp::BitOrAssign(_)
+                | syn::BinOp::ShlAssign(_)
+                | syn::BinOp::ShrAssign(_)
+        ),
+        syn::Expr::Tuple(t) => t.elems.is_empty(),
+        syn::Expr::Paren(p) => is_unit_by_syntax(&p.expr),
+        _ => false,
+    }
 }
