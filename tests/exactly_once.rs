@@ -25,36 +25,12 @@ use std::cell::{Cell, RefCell};
 use std::hint::black_box;
 use std::panic::catch_unwind;
 
+mod common;
+use common::*;
+
 thread_local! {
     static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static LIVE: Cell<i64> = const { Cell::new(0) };
-}
-
-/// Appends to this thread's log (every test runs on a thread of its own).
-fn p(s: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(s.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-fn payload_msg(e: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = e.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = e.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<not a string>".to_string()
-    }
-}
-
-/// What a `recover()` returned, for the log.
-fn shown(r: Option<godefer::Panic>) -> String {
-    match r {
-        Some(p) => format!("Some({p})"),
-        None => "None".to_string(),
-    }
 }
 
 /// A value that logs its drop and counts how many are alive.

@@ -10,52 +10,17 @@
 //! (open-coded where Go would open-code), frame records and heap records.
 
 use std::cell::{Cell, RefCell};
-use std::io::Read;
 use std::panic::{catch_unwind, panic_any};
-use std::process::{Command, ExitStatus};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread;
 
-const SCENARIO_VAR: &str = "GODEFER_HOSTILE_SCENARIO";
-const BEGIN: &str = "<<<BEGIN>>>\n";
-const END: &str = "<<<END>>>";
+mod common;
+use common::*;
 
 thread_local! {
     static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static LINE: Cell<u32> = const { Cell::new(0) };
-}
-
-/// Appends to this thread's log (every test runs on a thread of its own).
-fn p(s: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(s.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-#[track_caller]
-fn assert_log(expected: &[&str]) {
-    assert_eq!(take_log(), expected);
-}
-
-fn payload_msg(e: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = e.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = e.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<not a string>".to_string()
-    }
-}
-
-/// What a `recover()` returned, for the log.
-fn shown(r: Option<godefer::Panic>) -> String {
-    match r {
-        Some(p) => format!("Some({p})"),
-        None => "None".to_string(),
-    }
 }
 
 fn bump(c: &Cell<u32>) {
@@ -88,44 +53,6 @@ fn raise_outer() -> ! {
 }
 
 // ---- Child processes ----
-
-/// The child process for `scenario` of the module whose `child` test is `test`.
-fn child(test: &str, scenario: &str) -> Command {
-    let mut c = Command::new(std::env::current_exe().unwrap());
-    c.args([
-        "--exact",
-        test,
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(SCENARIO_VAR, scenario)
-    .env("RUST_BACKTRACE", "0")
-    .env_remove("RUST_LIB_BACKTRACE");
-    c
-}
-
-/// Runs a scenario with stdout and stderr on one pipe: the status and what the scenario printed
-/// (from the begin marker to the end marker, or to the end).
-fn run_merged(test: &str, scenario: &str) -> (ExitStatus, String) {
-    let (mut reader, writer) = std::io::pipe().unwrap();
-    let mut cmd = child(test, scenario);
-    cmd.stdout(writer.try_clone().unwrap()).stderr(writer);
-    let mut proc = cmd.spawn().unwrap();
-    drop(cmd); // closes this process's write ends
-    let mut out = String::new();
-    reader.read_to_string(&mut out).unwrap();
-    let status = proc.wait().unwrap();
-    let Some(at) = out.find(BEGIN) else {
-        panic!("the child did not run the scenario:\n{out}");
-    };
-    let rest = &out[at + BEGIN.len()..];
-    let section = match rest.find(END) {
-        Some(end) => &rest[..end],
-        None => rest,
-    };
-    (status, section.to_string())
-}
 
 /// The reports in `out`: lines `thread '...' panicked at ...:`.
 fn reports(out: &str) -> usize {

@@ -4,46 +4,12 @@
 //! Every case is written once in `cases!` and runs under each strategy: the default choice
 //! (open-coded where Go would open-code), frame records and heap records.
 
-use std::cell::RefCell;
 use std::hint::black_box;
 use std::panic::{catch_unwind, panic_any, resume_unwind};
 use std::sync::Arc;
 
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Appends to this thread's log (every test runs on a thread of its own).
-fn p(s: impl ToString) {
-    LOG.with(|l| l.borrow_mut().push(s.to_string()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-#[track_caller]
-fn assert_log(expected: &[&str]) {
-    assert_eq!(take_log(), expected);
-}
-
-fn payload_msg(e: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = e.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = e.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<not a string>".to_string()
-    }
-}
-
-/// What a `recover()` returned, for the log.
-fn shown(r: Option<godefer::Panic>) -> String {
-    match r {
-        Some(p) => format!("Some({p})"),
-        None => "None".to_string(),
-    }
-}
+mod common;
+use common::*;
 
 /// A panic value that is not a string.
 #[derive(Debug, PartialEq)]

@@ -8,33 +8,8 @@ use std::hint::black_box;
 use std::panic::catch_unwind;
 use std::rc::Rc;
 
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Appends to this thread's log (every test runs on a thread of its own).
-fn p(s: impl ToString) {
-    LOG.with(|l| l.borrow_mut().push(s.to_string()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-#[track_caller]
-fn assert_log(expected: &[&str]) {
-    assert_eq!(take_log(), expected);
-}
-
-fn payload_msg(e: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = e.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = e.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<not a string>".to_string()
-    }
-}
+mod common;
+use common::*;
 
 /// `format!` into the log: a macro to defer (`defer!(logf!(...))`).
 macro_rules! logf {

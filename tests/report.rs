@@ -8,25 +8,14 @@
 //! Every case is written once in `cases!` and runs under each strategy: the default choice
 //! (open-coded where Go would open-code), frame records and heap records.
 
-use std::io::Read;
 use std::panic::catch_unwind;
-use std::process::{Command, ExitStatus};
+use std::process::ExitStatus;
 use std::thread;
 
-const SCENARIO_VAR: &str = "GODEFER_REPORT_SCENARIO";
-const BEGIN: &str = "<<<BEGIN>>>\n";
-const END: &str = "<<<END>>>";
-const NOTE: &str = "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace";
+mod common;
+use common::*;
 
-fn payload_msg(e: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = e.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = e.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<not a string>".to_string()
-    }
-}
+const NOTE: &str = "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace";
 
 /// Panics with a message that names its own location. Outside `cases!` so the location is this
 /// line's (inside a `macro_rules!` expansion every location is the outermost invocation's).
@@ -61,42 +50,6 @@ impl Drop for PrintOnDrop {
 /// A panic value that is not a string.
 struct Code(#[allow(dead_code)] u32);
 
-/// The child process for `scenario` of the module whose `child` test is `test`.
-fn child(test: &str, scenario: &str) -> Command {
-    let mut c = Command::new(std::env::current_exe().unwrap());
-    c.args([
-        "--exact",
-        test,
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(SCENARIO_VAR, scenario)
-    .env("RUST_BACKTRACE", "0")
-    .env_remove("RUST_LIB_BACKTRACE");
-    c
-}
-
-/// Runs a scenario with stdout and stderr on one pipe; returns the status and what the scenario
-/// printed.
-fn run_merged(test: &str, scenario: &str) -> (ExitStatus, String) {
-    run_merged_with(test, scenario, "0")
-}
-
-/// As [`run_merged`], with `RUST_BACKTRACE` set to `backtrace`.
-fn run_merged_with(test: &str, scenario: &str, backtrace: &str) -> (ExitStatus, String) {
-    let (mut reader, writer) = std::io::pipe().unwrap();
-    let mut cmd = child(test, scenario);
-    cmd.env("RUST_BACKTRACE", backtrace);
-    cmd.stdout(writer.try_clone().unwrap()).stderr(writer);
-    let mut proc = cmd.spawn().unwrap();
-    drop(cmd); // closes this process's write ends
-    let mut out = String::new();
-    reader.read_to_string(&mut out).unwrap();
-    let status = proc.wait().unwrap();
-    (status, section(&out))
-}
-
 /// Runs a scenario with stdout and stderr apart: (status, scenario's stdout, all of stderr).
 fn run_split(test: &str, scenario: &str) -> (ExitStatus, String, String) {
     let out = child(test, scenario).output().unwrap();
@@ -105,18 +58,6 @@ fn run_split(test: &str, scenario: &str) -> (ExitStatus, String, String) {
         section(&String::from_utf8(out.stdout).unwrap()),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-/// What the scenario printed: from the begin marker to the end marker (or to the end).
-fn section(out: &str) -> String {
-    let Some(at) = out.find(BEGIN) else {
-        panic!("the child did not run the scenario:\n{out}");
-    };
-    let rest = &out[at + BEGIN.len()..];
-    match rest.find(END) {
-        Some(end) => rest[..end].to_string(),
-        None => rest.to_string(),
-    }
 }
 
 /// A report's first line: `thread 'NAME' (TID) panicked at LOCATION:`.
