@@ -121,8 +121,8 @@ pub fn returns_unit(block: &syn::Block) -> bool {
         }
     }
     let value_tail = match block.stmts.last() {
-        Some(syn::Stmt::Expr(syn::Expr::Macro(m), None)) => !crate::ast::is_defer_macro(&m.mac),
         Some(syn::Stmt::Expr(e, None)) => !is_unit_by_syntax(e),
+        Some(syn::Stmt::Macro(m)) if m.semi_token.is_none() => macro_kind(&m.mac).is_none(),
         _ => false,
     };
     let mut v = ValueReturn(false);
@@ -130,13 +130,39 @@ pub fn returns_unit(block: &syn::Block) -> bool {
     !value_tail && !v.0
 }
 
-/// Expressions whose type is `()` whatever they contain: `if` without `else`, `for` and
-/// `while` loops, `()`, assignments.
+/// Expressions whose type is `()` by their syntax, or that diverge: `if` without `else`, loops,
+/// `()`, assignments, unit macros (`println!`, `assert!`...), diverging macros and calls
+/// (`panic!`, `panic_any(..)`, `return`...), and `if`/`else`, `match` and blocks whose every
+/// branch is one of those.
 fn is_unit_by_syntax(e: &syn::Expr) -> bool {
+    // A tail that diverges gives a closure that returns no value elsewhere the result `()`
+    // (never-type fallback).
+    unit_or_diverging(e).is_some()
+}
+
+/// `Some(true)`: unit; `Some(false)`: diverges (any type, `!`); `None`: unknown.
+fn unit_or_diverging(e: &syn::Expr) -> Option<bool> {
+    use syn::Expr;
+    let both = |a: Option<bool>, b: Option<bool>| match (a?, b?) {
+        (false, false) => Some(false),
+        _ => Some(true),
+    };
     match e {
-        syn::Expr::If(i) => i.else_branch.is_none(),
-        syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Assign(_) => true,
-        syn::Expr::Binary(b) => matches!(
+        Expr::If(i) => match &i.else_branch {
+            None => Some(true),
+            Some((_, els)) => both(block_kind(&i.then_branch), unit_or_diverging(els)),
+        },
+        Expr::Match(m) => m
+            .arms
+            .iter()
+            .map(|arm| unit_or_diverging(&arm.body))
+            .try_fold(Some(false), |acc, k| Some(both(acc, k)))
+            .flatten()
+            .or(if m.arms.is_empty() { Some(false) } else { None }),
+        Expr::Block(b) => block_kind(&b.block),
+        Expr::ForLoop(_) | Expr::While(_) | Expr::Assign(_) => Some(true),
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => Some(false),
+        Expr::Binary(b) => matches!(
             b.op,
             syn::BinOp::AddAssign(_)
                 | syn::BinOp::SubAssign(_)
@@ -148,9 +174,41 @@ fn is_unit_by_syntax(e: &syn::Expr) -> bool {
                 | syn::BinOp::BitOrAssign(_)
                 | syn::BinOp::ShlAssign(_)
                 | syn::BinOp::ShrAssign(_)
-        ),
-        syn::Expr::Tuple(t) => t.elems.is_empty(),
-        syn::Expr::Paren(p) => is_unit_by_syntax(&p.expr),
-        _ => false,
+        )
+        .then_some(true),
+        Expr::Tuple(t) => t.elems.is_empty().then_some(true),
+        Expr::Paren(p) => unit_or_diverging(&p.expr),
+        Expr::Macro(m) => macro_kind(&m.mac),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                matches!(
+                    name.as_str(),
+                    "panic_any" | "resume_unwind" | "exit" | "abort"
+                )
+                .then_some(false)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn block_kind(block: &syn::Block) -> Option<bool> {
+    match block.stmts.last() {
+        None => Some(true),
+        Some(syn::Stmt::Expr(e, None)) => unit_or_diverging(e),
+        Some(syn::Stmt::Macro(m)) if m.semi_token.is_none() => macro_kind(&m.mac),
+        Some(_) => Some(true),
+    }
+}
+
+fn macro_kind(mac: &syn::Macro) -> Option<bool> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    match name.as_str() {
+        "println" | "print" | "eprintln" | "eprint" | "assert" | "assert_eq" | "assert_ne"
+        | "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "defer" => Some(true),
+        "panic" | "unreachable" | "todo" | "unimplemented" => Some(false),
+        _ => None,
     }
 }
