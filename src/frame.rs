@@ -160,7 +160,8 @@ impl FrameCore {
 }
 
 /// Drops a panic payload that nobody will see again. Its `Drop` may panic itself: that second
-/// panic is caught and forgotten, as `std` does for the payloads of joined threads.
+/// panic is caught and its payload leaked (`std` aborts in the same spot for a joined thread's
+/// payload; godefer never aborts).
 fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
     if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
         std::mem::forget(again);
