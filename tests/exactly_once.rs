@@ -538,22 +538,7 @@ const EXIT_PATHS: usize = 14;
 /// Open-coded, frame records, heap records.
 const STRATEGIES: usize = 3;
 
-mod open_coded {
-    use super::*;
-    cases!();
-}
-
-mod frame {
-    use super::*;
-    use godefer::__private::as_frame as godefer;
-    cases!();
-}
-
-mod heap {
-    use super::*;
-    use godefer::__private::as_heap as godefer;
-    cases!();
-}
+each_strategy!(cases);
 
 /// The size of the matrix: strategies x exit paths (each cell also runs twice and checks both
 /// kinds of capture).

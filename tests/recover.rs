@@ -941,19 +941,4 @@ macro_rules! cases {
     };
 }
 
-mod open_coded {
-    use super::*;
-    cases!();
-}
-
-mod frame {
-    use super::*;
-    use godefer::__private::as_frame as godefer;
-    cases!();
-}
-
-mod heap {
-    use super::*;
-    use godefer::__private::as_heap as godefer;
-    cases!();
-}
+each_strategy!(cases);

@@ -67,6 +67,16 @@ struct Header {
     location: String,
 }
 
+/// Runs a scenario that catches its panic (the child exits normally) and checks it printed
+/// exactly one report: the normalized text, the report's header, and the raw output.
+fn one_report(test: &str, scenario: &str) -> (String, Vec<Header>, String) {
+    let (status, out) = run_merged(test, scenario);
+    assert!(status.success(), "{status} {out}");
+    let (text, headers) = normalize(&out);
+    assert_eq!(headers.len(), 1, "{out}");
+    (text, headers, out)
+}
+
 /// Replaces each report header with `thread <T> panicked at <LOC>:` and returns the headers.
 fn normalize(out: &str) -> (String, Vec<Header>) {
     let mut text = String::new();
@@ -199,10 +209,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_unrecovered_panic_reported_once_after_deferred_output() {
-            let (status, out) = run_merged(&child_test(), "unrecovered");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, headers, _) = one_report(&child_test(), "unrecovered");
             let loc = &headers[0].location;
             assert!(loc.starts_with("tests/report.rs:"), "{loc}");
             assert_eq!(
@@ -244,10 +251,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_one_report_after_every_frames_deferred_calls() {
-            let (status, out) = run_merged(&child_test(), "nested");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "nested");
             assert_eq!(
                 text,
                 format!(
@@ -274,10 +278,7 @@ macro_rules! cases {
 
         #[test]
         fn c26_unrecovered_chain_reported_oldest_first() {
-            let (status, out) = run_merged(&child_test(), "chain");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "chain");
             assert_eq!(
                 text,
                 format!(
@@ -308,10 +309,7 @@ macro_rules! cases {
 
         #[test]
         fn c26_chain_across_frames_reported_oldest_first() {
-            let (status, out) = run_merged(&child_test(), "chain_frames");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "chain_frames");
             assert_eq!(
                 text,
                 format!(
@@ -338,10 +336,7 @@ macro_rules! cases {
 
         #[test]
         fn c26_panic_after_a_completed_recovery_is_reported_alone() {
-            let (status, out) = run_merged(&child_test(), "recovered_then_other");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "recovered_then_other");
             assert_eq!(
                 text,
                 format!("\nthread <T> panicked at <LOC>:\nsecond\n{NOTE}\ncaught second\n")
@@ -373,10 +368,7 @@ macro_rules! cases {
 
         #[test]
         fn c27_recovered_then_repanicked_is_marked_recovered() {
-            let (status, out) = run_merged(&child_test(), "repanic");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "repanic");
             assert_eq!(
                 text,
                 format!(
@@ -406,10 +398,7 @@ macro_rules! cases {
 
         #[test]
         fn c27_recovered_and_reraised_value_is_reported_once_at_its_origin() {
-            let (status, out) = run_merged(&child_test(), "reraise_same");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, headers, out) = one_report(&child_test(), "reraise_same");
             let loc = &headers[0].location;
             assert!(loc.starts_with("tests/report.rs:"), "{out}");
             assert_eq!(
@@ -450,10 +439,7 @@ macro_rules! cases {
 
         #[test]
         fn c28_only_the_outer_panic_is_reported() {
-            let (status, out) = run_merged(&child_test(), "inner_recovered");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "inner_recovered");
             assert_eq!(
                 text,
                 format!(
@@ -485,10 +471,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_panic_caught_between_frames_is_reported_once() {
-            let (status, out) = run_merged(&child_test(), "caught_between");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "caught_between");
             let report = format!("\nthread <T> panicked at <LOC>:\ncaught by user code\n{NOTE}\n");
             let at = text.find(&report).unwrap_or_else(|| panic!("no report in {text}"));
             let without = format!("{}{}", &text[..at], &text[at + report.len()..]);
@@ -510,10 +493,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_panic_caught_inside_a_frame_body_is_reported_once() {
-            let (status, out) = run_merged(&child_test(), "caught_in_body");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "caught_in_body");
             let report = format!("\nthread <T> panicked at <LOC>:\ncaught inside\n{NOTE}\n");
             let at = text.find(&report).unwrap_or_else(|| panic!("no report in {text}"));
             let without = format!("{}{}", &text[..at], &text[at + report.len()..]);
@@ -582,10 +562,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_recovered_panic_in_the_first_frame_ever_entered_during_unwinding_prints_nothing() {
-            let (status, out) = run_merged(&child_test(), "first_frame_in_drop");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "first_frame_in_drop");
             assert_eq!(
                 text,
                 format!(
@@ -615,10 +592,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_report_names_the_thread() {
-            let (status, out) = run_merged(&child_test(), "thread");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, headers, _) = one_report(&child_test(), "thread");
             assert_eq!(headers[0].thread, "'worker'");
             assert_eq!(
                 text,
@@ -647,10 +621,7 @@ macro_rules! cases {
 
         #[test]
         fn plain_panic_is_reported_by_the_normal_hook_at_once() {
-            let (status, out) = run_merged(&child_test(), "plain");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "plain");
             // Reported when raised, before the unwinding it starts.
             assert_eq!(
                 text,
@@ -717,10 +688,7 @@ macro_rules! cases {
 
         #[test]
         fn d31_non_string_payload_is_reported_as_rust_does() {
-            let (status, out) = run_merged(&child_test(), "any_payload");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "any_payload");
             assert_eq!(
                 text,
                 format!(
@@ -826,10 +794,7 @@ macro_rules! cases {
 
         #[test]
         fn c25_deferred_panic_during_panic_does_not_abort() {
-            let (status, out) = run_merged(&child_test(), "no_abort");
-            assert!(status.success(), "{status} {out}");
-            let (text, headers) = normalize(&out);
-            assert_eq!(headers.len(), 1, "{out}");
+            let (text, _, _) = one_report(&child_test(), "no_abort");
             assert_eq!(
                 text,
                 format!(
@@ -842,19 +807,4 @@ macro_rules! cases {
     };
 }
 
-mod open_coded {
-    use super::*;
-    cases!();
-}
-
-mod frame {
-    use super::*;
-    use godefer::__private::as_frame as godefer;
-    cases!();
-}
-
-mod heap {
-    use super::*;
-    use godefer::__private::as_heap as godefer;
-    cases!();
-}
+each_strategy!(cases);

@@ -251,19 +251,4 @@ impl Drop for SendOnDrop {
     }
 }
 
-mod open_coded {
-    use super::*;
-    cases!();
-}
-
-mod frame {
-    use super::*;
-    use godefer::__private::as_frame as godefer;
-    cases!();
-}
-
-mod heap {
-    use super::*;
-    use godefer::__private::as_heap as godefer;
-    cases!();
-}
+each_strategy!(cases);

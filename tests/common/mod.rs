@@ -98,3 +98,27 @@ pub fn run_merged_with(test: &str, scenario: &str, backtrace: &str) -> (ExitStat
     let status = proc.wait().unwrap();
     (status, section(&out))
 }
+
+/// Instantiates a file's cases (a `macro_rules!` named `$cases`) once per strategy: the
+/// default choice (`open_coded`), at least frame records (`frame`) and heap records (`heap`).
+macro_rules! each_strategy {
+    ($cases:ident) => {
+        mod open_coded {
+            use super::*;
+            $cases!();
+        }
+
+        mod frame {
+            use super::*;
+            use godefer::__private::as_frame as godefer;
+            $cases!();
+        }
+
+        mod heap {
+            use super::*;
+            use godefer::__private::as_heap as godefer;
+            $cases!();
+        }
+    };
+}
+pub(crate) use each_strategy;
