@@ -1066,6 +1066,37 @@ fn arg(off: i64, rust: bool) -> String {
 // ---------------------------------------------------------------------------------------------
 // Go.
 
+/// An expression in either language: `x` is how the shared local reads, `call` renders a call.
+fn render_expr(e: &Expr, x: &str, call: impl Fn(&Call) -> String) -> String {
+    let mut parts: Vec<String> = e
+        .terms
+        .iter()
+        .map(|t| match t {
+            Term::N => "n".to_string(),
+            Term::X => x.to_string(),
+            Term::Call(c) => call(c),
+        })
+        .collect();
+    let calls = e.terms.iter().any(|t| matches!(t, Term::Call(_)));
+    if e.c != 0 || parts.is_empty() {
+        parts.push(e.c.to_string());
+    }
+    let sum = parts.join(" + ");
+    if calls {
+        format!("({sum}) % 1000")
+    } else {
+        sum
+    }
+}
+
+/// A condition: the same text in Go and in Rust.
+fn render_cond(c: &Cond) -> String {
+    match c {
+        Cond::NGt(k) => format!("n > {k}"),
+        Cond::VarEq(v, k) => format!("{v} == {k}"),
+    }
+}
+
 struct GoR<'a> {
     o: Out,
     prefix: &'a str,
@@ -1101,32 +1132,7 @@ impl GoR<'_> {
     }
 
     fn expr(&self, e: &Expr) -> String {
-        let mut parts: Vec<String> = e
-            .terms
-            .iter()
-            .map(|t| match t {
-                Term::N => "n".to_string(),
-                Term::X => "x".to_string(),
-                Term::Call(c) => self.call(c),
-            })
-            .collect();
-        let calls = e.terms.iter().any(|t| matches!(t, Term::Call(_)));
-        if e.c != 0 || parts.is_empty() {
-            parts.push(e.c.to_string());
-        }
-        let sum = parts.join(" + ");
-        if calls {
-            format!("({sum}) % 1000")
-        } else {
-            sum
-        }
-    }
-
-    fn cond(c: &Cond) -> String {
-        match c {
-            Cond::NGt(k) => format!("n > {k}"),
-            Cond::VarEq(v, k) => format!("{v} == {k}"),
-        }
+        render_expr(e, "x", |c| self.call(c))
     }
 
     fn block(&mut self, body: &[Stmt]) {
@@ -1195,7 +1201,7 @@ impl GoR<'_> {
                 }
             },
             Stmt::If(c, body) => {
-                self.o.open(&format!("if {} {{", Self::cond(c)));
+                self.o.open(&format!("if {} {{", render_cond(c)));
                 self.block(body);
                 self.o.close("}");
             }
@@ -1463,32 +1469,7 @@ impl RustR {
     }
 
     fn expr(e: &Expr) -> String {
-        let mut parts: Vec<String> = e
-            .terms
-            .iter()
-            .map(|t| match t {
-                Term::N => "n".to_string(),
-                Term::X => "x.get()".to_string(),
-                Term::Call(c) => Self::call(c),
-            })
-            .collect();
-        let calls = e.terms.iter().any(|t| matches!(t, Term::Call(_)));
-        if e.c != 0 || parts.is_empty() {
-            parts.push(e.c.to_string());
-        }
-        let sum = parts.join(" + ");
-        if calls {
-            format!("({sum}) % 1000")
-        } else {
-            sum
-        }
-    }
-
-    fn cond(c: &Cond) -> String {
-        match c {
-            Cond::NGt(k) => format!("n > {k}"),
-            Cond::VarEq(v, k) => format!("{v} == {k}"),
-        }
+        render_expr(e, "x.get()", Self::call)
     }
 
     fn block(&mut self, body: &[Stmt], ctx: RCtx) {
@@ -1580,7 +1561,7 @@ impl RustR {
                 Deferred::Lit(lit) => self.lit(lit, ctx),
             },
             Stmt::If(c, body) => {
-                self.o.open(&format!("if {} {{", Self::cond(c)));
+                self.o.open(&format!("if {} {{", render_cond(c)));
                 self.block(body, ctx);
                 self.o.close("}");
             }
