@@ -13,7 +13,6 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -23,36 +22,75 @@ use crate::report;
 use crate::state::{self, ArmGuard};
 use crate::zero::ZeroSource;
 
+/// The bits of [`FrameCore::flags`].
+mod flag {
+    /// This frame is the outermost godefer frame of its thread (it set `state::Hot::top`).
+    pub const OUTER: u8 = 1;
+    /// Entered while something was armed: this frame counts levels (see `state`).
+    pub const LEVELED: u8 = 2;
+    /// `FrameCore::rec` is the panic this frame is handling.
+    pub const PANIC: u8 = 4;
+    /// `FrameCore::rec` is what the current deferred call recovered (see `FrameCore::recover`).
+    pub const GHOST: u8 = 8;
+    /// A `recover` stopped a panic of this frame.
+    pub const RECOVERED: u8 = 16;
+    /// Anything that sends a deferred call down the slow path.
+    pub const SLOW_CALL: u8 = LEVELED | PANIC;
+    /// Anything the frame's exit must clean up, besides `OUTER`.
+    pub const SLOW_EXIT: u8 = LEVELED | PANIC | GHOST;
+}
+
 /// The part of a frame that does not depend on the return type: what `recover` and the records
 /// reach through raw pointers.
+///
+/// Why this layout: the happy path reads one byte (`flags`) before each deferred call and at
+/// exit, and writes nothing but the initial values. Everything a panic needs hangs off one
+/// owned pointer, `rec`, whose meaning the flags give (the panic being handled, or the record
+/// a deferred call recovered): no drop glue, no `Option` tags to keep in step.
 pub struct FrameCore {
-    /// The level of this frame's body (see `state`).
+    /// [`flag`] bits.
+    flags: Cell<u8>,
+    /// The level of this frame's body, when `LEVELED` (see `state`).
     level: u32,
-    /// The panic this frame is handling, if any. `ManuallyDrop`, as is `recovered_in_call`, so
-    /// the frame has no drop glue: `Frame`'s `Drop` empties both in a cold path when needed.
-    panic: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
-    /// The panics this frame's current deferred call recovered, with the ones they replaced:
-    /// if the call panics again, the new panic's report lists them (`[recovered]`). The record
-    /// `recover` took, without its payload (see `FrameCore::recover`).
-    recovered_in_call: ManuallyDrop<Cell<Option<Box<PanicRecord>>>>,
-    /// Whether a `recover` stopped a panic of this frame.
-    recovered: Cell<bool>,
+    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` or `GHOST` is set.
+    rec: Cell<*mut PanicRecord>,
     /// The newest pending record (frame and heap strategies), linked to older ones.
     head: Cell<*const RecordHeader>,
 }
 
 impl FrameCore {
-    #[inline]
-    fn panicking(&self) -> bool {
-        // SAFETY: `panic` is only accessed through `Cell` methods and this read; no reference to
-        // its contents outlives a method of `FrameCore`, and the frame never leaves its thread.
-        unsafe { (*self.panic.as_ptr()).is_some() }
+    #[inline(always)]
+    fn has(&self, bits: u8) -> bool {
+        self.flags.get() & bits != 0
     }
 
-    #[inline]
-    fn holds_something(&self) -> bool {
-        // SAFETY: as in `panicking`.
-        self.panicking() || unsafe { (*self.recovered_in_call.as_ptr()).is_some() }
+    #[inline(always)]
+    fn panicking(&self) -> bool {
+        self.has(flag::PANIC)
+    }
+
+    /// Takes the record stored under `bit` (`PANIC` or `GHOST`), if that is what `rec` holds.
+    fn take_rec(&self, bit: u8) -> Option<Box<PanicRecord>> {
+        if !self.has(bit) {
+            return None;
+        }
+        self.flags.set(self.flags.get() & !bit);
+        // SAFETY: `rec` holds a pointer from `Box::into_raw` while `PANIC` or `GHOST` is set
+        // (`put_rec`), and clearing the bit above gives up the frame's ownership of it.
+        Some(unsafe { Box::from_raw(self.rec.get()) })
+    }
+
+    /// Stores `record` under `bit`; what `rec` held before is dropped (only the panic path
+    /// calls this, after taking what it held).
+    fn put_rec(&self, bit: u8, record: Box<PanicRecord>) {
+        drop(self.take_rec(flag::GHOST));
+        if let Some(old) = self.take_rec(flag::PANIC) {
+            // Not reachable: the body stops at its first panic, and a deferred call's panic
+            // takes the old one first. Keep the newest, as Go would.
+            drop_payload(old.payload);
+        }
+        self.rec.set(Box::into_raw(record));
+        self.flags.set(self.flags.get() | bit);
     }
 
     /// Drops what a frame left behind: only when its exit unwinds for a reason other than its
@@ -60,9 +98,21 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn clear(&self) {
-        drop(self.recovered_in_call.take());
-        if let Some(record) = self.panic.take() {
+        drop(self.take_rec(flag::GHOST));
+        if let Some(record) = self.take_rec(flag::PANIC) {
             drop_payload(record.payload);
+        }
+    }
+
+    /// The frame's slow exit: it holds a panic record, or counts levels.
+    #[cold]
+    #[inline(never)]
+    fn exit_slow(&self) {
+        if self.has(flag::PANIC | flag::GHOST) {
+            self.clear();
+        }
+        if self.has(flag::LEVELED) {
+            state::set_level(self.level.wrapping_sub(2));
         }
     }
 
@@ -70,11 +120,7 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn caught(&self, payload: Box<dyn std::any::Any + Send>) {
-        let record = report::claim(payload);
-        if let Some(old) = self.panic.replace(Some(record)) {
-            // Not reachable: the body stops at its first panic. Keep the newest, as Go would.
-            drop_payload(old.payload);
-        }
+        self.put_rec(flag::PANIC, report::claim(payload));
     }
 
     /// A deferred call panicked: the new panic replaces the one this frame was handling (or
@@ -84,7 +130,7 @@ impl FrameCore {
     fn caught_from_deferred(&self, payload: Box<dyn std::any::Any + Send>) {
         let mut record = report::claim(payload);
         let mut chain = Vec::new();
-        if let Some(ghost) = self.recovered_in_call.take() {
+        if let Some(ghost) = self.take_rec(flag::GHOST) {
             let PanicRecord {
                 earlier, recovered, ..
             } = *ghost;
@@ -100,7 +146,7 @@ impl FrameCore {
                 }
                 chain.push(summary);
             }
-        } else if let Some(old) = self.panic.take() {
+        } else if let Some(old) = self.take_rec(flag::PANIC) {
             let PanicRecord {
                 payload, earlier, ..
             } = *old;
@@ -112,7 +158,7 @@ impl FrameCore {
             chain.append(&mut record.earlier);
             record.earlier = chain;
         }
-        self.panic.set(Some(record));
+        self.put_rec(flag::PANIC, record);
     }
 
     /// Runs one deferred call while this frame is panicking: `recover` is armed for it.
@@ -120,11 +166,11 @@ impl FrameCore {
     #[inline(never)]
     fn run_armed<F: FnOnce()>(&self, f: F, mode: u8) {
         let result = {
-            let _armed = ArmGuard::arm(self, self.level + 1, mode);
+            let _armed = ArmGuard::arm(self, mode);
             catch_unwind(AssertUnwindSafe(f))
         };
         match result {
-            Ok(()) => drop(self.recovered_in_call.take()),
+            Ok(()) => drop(self.take_rec(flag::GHOST)),
             Err(payload) => self.caught_from_deferred(payload),
         }
     }
@@ -133,8 +179,8 @@ impl FrameCore {
     /// payload, as the summary the report needs if the deferred call panics in turn: a recover
     /// allocates nothing.
     pub(crate) fn recover(&self) -> Option<Panic> {
-        let mut record = self.panic.take()?;
-        self.recovered.set(true);
+        let mut record = self.take_rec(flag::PANIC)?;
+        self.flags.set(self.flags.get() | flag::RECOVERED);
         let location = record.origin.as_ref().and_then(|o| o.location.clone());
         let payload = std::mem::replace(&mut record.payload, Box::new(()));
         let mut summary = Earlier::of(&*payload, true);
@@ -143,14 +189,27 @@ impl FrameCore {
         }
         record.recovered = Some(summary);
         // Arming ends at the first recover: one deferred call recovers at most one panic of
-        // this frame, so this slot is empty.
-        drop(self.recovered_in_call.replace(Some(record)));
+        // this frame, so nothing else is held.
+        self.put_rec(flag::GHOST, record);
         Some(Panic::new(payload, location))
     }
 
-    #[inline]
+    /// Runs a deferred call. The happy path is one flag test and a `catch_unwind`.
+    #[inline(always)]
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
-        state::set_level(self.level + 1);
+        if self.has(flag::SLOW_CALL) {
+            self.run_call_slow(f, mode);
+        } else if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+            self.caught_from_deferred(payload);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
+        if self.has(flag::LEVELED) {
+            state::set_level(self.level.wrapping_add(1));
+        }
         if self.panicking() {
             self.run_armed(f, mode);
         } else if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
@@ -170,31 +229,45 @@ fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
 
 /// One call of a `#[godefer::func]` function: its result slot, its zero value and its
 /// [`FrameCore`]. Not public API: the macro creates it.
-pub struct Frame<R> {
+///
+/// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
+/// pointer kept in the frame: one store less on every call.
+pub struct Frame<R, Z> {
     core: FrameCore,
     slot: Cell<Option<R>>,
-    zero: Option<fn() -> R>,
+    zero: Z,
 }
 
-impl<R> Frame<R> {
+impl<R, Z: ZeroSource<R>> Frame<R, Z> {
     /// The macro emits this first in every lowered function.
-    #[inline]
-    pub fn enter(zero: impl ZeroSource<R>) -> Frame<R> {
-        let saved = state::level();
-        if saved == 0 {
-            report::ensure_hook();
-        }
-        state::set_level(saved + 2);
+    #[inline(always)]
+    pub fn enter(zero: Z) -> Frame<R, Z> {
+        let (flags, level) = state::HOT.with(|h| {
+            let mut flags = 0;
+            // Loaded only to branch on, and the stores below are constants: consecutive calls
+            // carry no data dependency through the thread-local state (see `state`).
+            if h.top.get() < state::top::LIVE {
+                if h.top.get() == state::top::FRESH {
+                    report::ensure_hook();
+                }
+                h.top.set(state::top::LIVE);
+                flags = flag::OUTER;
+            }
+            if h.armed.get().is_null() {
+                (flags, 0)
+            } else {
+                (flags | flag::LEVELED, enter_armed())
+            }
+        });
         Frame {
             core: FrameCore {
-                level: saved + 2,
-                panic: ManuallyDrop::new(Cell::new(None)),
-                recovered_in_call: ManuallyDrop::new(Cell::new(None)),
-                recovered: Cell::new(false),
+                flags: Cell::new(flags),
+                level,
+                rec: Cell::new(ptr::null_mut()),
                 head: Cell::new(ptr::null()),
             },
             slot: Cell::new(None),
-            zero: zero.zero_fn(),
+            zero,
         }
     }
 
@@ -233,8 +306,8 @@ impl<R> Frame<R> {
         let slot = unsafe { &mut *self.slot.as_ptr() };
         let value = match slot {
             Some(value) => value,
-            None => slot.insert(match self.zero {
-                Some(zero) => zero(),
+            None => slot.insert(match self.zero.zero() {
+                Some(zero) => zero,
                 None => no_zero_for_closure(),
             }),
         };
@@ -271,14 +344,18 @@ impl<R> Frame<R> {
     /// Registers a deferred call in a record of the function's own frame (frame strategy).
     #[inline(always)]
     pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, rec: &StackRecord<F>, f: F) {
-        rec.fill(f, record::run_stack::<R, F, MODE>, self.core.head.get());
+        rec.fill(f, record::run_stack::<R, Z, F, MODE>, self.core.head.get());
         self.core.head.set(rec.header());
     }
 
     /// Registers a deferred `|ret|` closure in a record of the function's own frame.
     #[inline(always)]
     pub fn push_stack_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, rec: &StackRecord<F>, f: F) {
-        rec.fill(f, record::run_stack_ret::<R, F, MODE>, self.core.head.get());
+        rec.fill(
+            f,
+            record::run_stack_ret::<R, Z, F, MODE>,
+            self.core.head.get(),
+        );
         self.core.head.set(rec.header());
     }
 
@@ -286,7 +363,7 @@ impl<R> Frame<R> {
     /// carries `F`'s borrows: the macro keeps it until the records are run.
     #[inline(always)]
     pub fn push_heap<const MODE: u8, F: FnOnce()>(&self, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, F, MODE>);
+        let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, Z, F, MODE>);
         self.link(rec);
         Keep(PhantomData)
     }
@@ -294,7 +371,7 @@ impl<R> Frame<R> {
     /// Registers a deferred `|ret|` closure in a pooled heap record.
     #[inline(always)]
     pub fn push_heap_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, F, MODE>);
+        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, Z, F, MODE>);
         self.link(rec);
         Keep(PhantomData)
     }
@@ -337,7 +414,7 @@ impl<R> Frame<R> {
             // before its runner is called.
             unsafe {
                 self.core.head.set((*rec).next);
-                ((*rec).run)(rec, (self as *const Frame<R>).cast());
+                ((*rec).run)(rec, (self as *const Frame<R, Z>).cast());
             }
         }
     }
@@ -350,9 +427,9 @@ impl<R> Frame<R> {
         }
         match self.slot.take() {
             Some(value) => value,
-            None => match self.zero {
-                Some(zero) => zero(),
-                None => no_result(name, self.core.recovered.get()),
+            None => match self.zero.zero() {
+                Some(zero) => zero,
+                None => no_result(name, self.core.has(flag::RECOVERED)),
             },
         }
     }
@@ -360,8 +437,8 @@ impl<R> Frame<R> {
     #[cold]
     #[inline(never)]
     fn raise_again(&self) -> ! {
-        let record = self.core.panic.take();
-        let outermost = self.core.level == 2;
+        let record = self.core.take_rec(flag::PANIC);
+        let outermost = self.core.has(flag::OUTER);
         match record {
             Some(record) => resume_unwind(report::leave(*record, outermost)),
             None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
@@ -369,18 +446,31 @@ impl<R> Frame<R> {
     }
 }
 
-impl<R> Drop for Frame<R> {
-    #[inline]
+impl<R, Z> Drop for Frame<R, Z> {
+    #[inline(always)]
     fn drop(&mut self) {
-        if self.core.holds_something() {
-            self.core.clear();
+        let flags = self.core.flags.get();
+        if flags & flag::SLOW_EXIT != 0 {
+            self.core.exit_slow();
         }
-        let saved = self.core.level - 2;
-        state::set_level(saved);
-        if saved == 0 && state::HOT.with(|h| h.stale.get()) {
-            report::flush_stale();
+        if flags & flag::OUTER != 0 {
+            state::HOT.with(|h| {
+                if h.top.get() != state::top::LIVE {
+                    report::flush_stale();
+                }
+                h.top.set(state::top::NONE);
+            });
         }
     }
+}
+
+/// A frame entered while something is armed counts levels: its body two levels deeper.
+#[cold]
+#[inline(never)]
+fn enter_armed() -> u32 {
+    let level = state::level().wrapping_add(2);
+    state::set_level(level);
+    level
 }
 
 /// The position of the newest record when a scope started. Not public API.

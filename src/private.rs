@@ -5,7 +5,8 @@ pub use crate::frame::{Frame, Keep, Mark};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{
-    require_zero, ByDefault, ByErrDefault, ByNothing, NoZero, Zero, ZeroProbe, ZeroSource,
+    require_zero, ByDefault, ByErrDefault, ByNothing, DefaultZero, ErrDefaultZero, NoZero, Zero,
+    ZeroProbe, ZeroSource,
 };
 pub use core::ops::ControlFlow;
 

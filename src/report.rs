@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::panic::{is_string_like, message_of, Earlier, Location, PanicRecord};
-use crate::state::HOT;
+use crate::state;
 
 /// What the report of a panic needs beyond its payload, taken by the hook where it started.
 pub(crate) struct Origin {
@@ -115,8 +115,7 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     if cfg!(panic = "abort") {
         return false;
     }
-    let in_frame = HOT.try_with(|h| h.level.get() > 0).unwrap_or(false);
-    if !in_frame {
+    if !state::in_frame() {
         return false;
     }
     let origin = Origin {
@@ -148,7 +147,7 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
         // Thread teardown destroyed the cold state: keep the origin where no destructor runs.
         Err(AccessError { origin, .. }) => keep_in_teardown(origin),
     }
-    let _ = HOT.try_with(|h| h.stale.set(true));
+    state::mark_stale();
     true
 }
 
@@ -305,7 +304,7 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
     if let Err(f) = COLD.try_with(|c| c.borrow_mut().in_flight.replace(f)) {
         let _ = f;
     }
-    let _ = HOT.try_with(|h| h.stale.set(true));
+    state::mark_stale();
     payload
 }
 
@@ -313,7 +312,6 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
 /// panic godefer kept the origin of was caught by code outside godefer.
 #[cold]
 pub(crate) fn flush_stale() {
-    let _ = HOT.try_with(|h| h.stale.set(false));
     let taken = COLD.try_with(|c| {
         let mut c = c.borrow_mut();
         (std::mem::take(&mut c.kept), c.in_flight.take())

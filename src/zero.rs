@@ -11,13 +11,20 @@
 
 use std::marker::PhantomData;
 
-/// A zero value (or its absence) for the frame. Not public API.
+/// A zero value (or its absence) for the frame: a type, zero-sized for the zeros the macro
+/// finds itself, so the frame stores nothing for it. Not public API.
 pub trait ZeroSource<R> {
-    fn zero_fn(self) -> Option<fn() -> R>;
+    fn zero(&self) -> Option<R>;
 }
 
-/// A known zero value. Not public API.
-pub struct Zero<R>(pub fn() -> R);
+/// A zero value named with `#[godefer::func(zero = ...)]`: a closure. Not public API.
+pub struct Zero<F>(pub F);
+
+/// `R::default()`. Not public API.
+pub struct DefaultZero<R>(PhantomData<fn() -> R>);
+
+/// `Err(E::default())`. Not public API.
+pub struct ErrDefaultZero<R>(PhantomData<fn() -> R>);
 
 /// No zero value. Not public API.
 pub struct NoZero<R>(PhantomData<fn() -> R>);
@@ -29,16 +36,30 @@ impl<R> NoZero<R> {
     }
 }
 
-impl<R> ZeroSource<R> for Zero<R> {
+impl<R, F: Fn() -> R> ZeroSource<R> for Zero<F> {
     #[inline(always)]
-    fn zero_fn(self) -> Option<fn() -> R> {
-        Some(self.0)
+    fn zero(&self) -> Option<R> {
+        Some((self.0)())
+    }
+}
+
+impl<R: Default> ZeroSource<R> for DefaultZero<R> {
+    #[inline(always)]
+    fn zero(&self) -> Option<R> {
+        Some(R::default())
+    }
+}
+
+impl<T, E: Default> ZeroSource<Result<T, E>> for ErrDefaultZero<Result<T, E>> {
+    #[inline(always)]
+    fn zero(&self) -> Option<Result<T, E>> {
+        Some(Err(E::default()))
     }
 }
 
 impl<R> ZeroSource<R> for NoZero<R> {
     #[inline(always)]
-    fn zero_fn(self) -> Option<fn() -> R> {
+    fn zero(&self) -> Option<R> {
         None
     }
 }
@@ -53,7 +74,9 @@ impl<R> ZeroSource<R> for NoZero<R> {
 )]
 pub trait HasZero<R> {}
 
-impl<R> HasZero<R> for Zero<R> {}
+impl<R, F: Fn() -> R> HasZero<R> for Zero<F> {}
+impl<R: Default> HasZero<R> for DefaultZero<R> {}
+impl<T, E: Default> HasZero<Result<T, E>> for ErrDefaultZero<Result<T, E>> {}
 
 /// Checks at compile time that a function with `|ret|` closures has a zero value. Not public API.
 #[inline(always)]
@@ -73,24 +96,24 @@ impl<R> ZeroProbe<R> {
 }
 
 pub trait ByDefault<R> {
-    fn zero_source(&self) -> Zero<R>;
+    fn zero_source(&self) -> DefaultZero<R>;
 }
 
 impl<R: Default> ByDefault<R> for &&ZeroProbe<R> {
     #[inline(always)]
-    fn zero_source(&self) -> Zero<R> {
-        Zero(R::default)
+    fn zero_source(&self) -> DefaultZero<R> {
+        DefaultZero(PhantomData)
     }
 }
 
 pub trait ByErrDefault<R> {
-    fn zero_source(&self) -> Zero<R>;
+    fn zero_source(&self) -> ErrDefaultZero<R>;
 }
 
 impl<T, E: Default> ByErrDefault<Result<T, E>> for &ZeroProbe<Result<T, E>> {
     #[inline(always)]
-    fn zero_source(&self) -> Zero<Result<T, E>> {
-        Zero(|| Err(E::default()))
+    fn zero_source(&self) -> ErrDefaultZero<Result<T, E>> {
+        ErrDefaultZero(PhantomData)
     }
 }
 

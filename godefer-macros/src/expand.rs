@@ -353,7 +353,7 @@ fn lower_frame(
     };
     syn::parse_quote! {{
         #(#items)*
-        let #frame = ::godefer::__private::Frame::<#ret_tokens>::enter(#zero_tokens);
+        let #frame = ::godefer::__private::Frame::<#ret_tokens, _>::enter(#zero_tokens);
         #body
         #frame.finish(#label)
     }}
