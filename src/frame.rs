@@ -11,7 +11,8 @@
 
 #![allow(missing_docs)] // reached only through `__private`, which is not public API
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -22,46 +23,103 @@ use crate::report;
 use crate::state::{self, ArmGuard};
 use crate::zero::ZeroSource;
 
-/// The bits of [`FrameCore::flags`].
+/// The bits of [`Cold::flags`].
 mod flag {
-    /// This frame is the outermost godefer frame of its thread (it set `state::Hot::top`).
-    pub const OUTER: u8 = 1;
     /// Entered while something was armed: this frame counts levels (see `state`).
     pub const LEVELED: u8 = 2;
-    /// `FrameCore::rec` is the panic this frame is handling.
+    /// `Cold::rec` is the panic this frame is handling.
     pub const PANIC: u8 = 4;
-    /// `FrameCore::rec` is what the current deferred call recovered (see `FrameCore::recover`).
+    /// `Cold::rec` is what the current deferred call recovered (see `FrameCore::recover`).
     pub const GHOST: u8 = 8;
     /// A `recover` stopped a panic of this frame.
     pub const RECOVERED: u8 = 16;
-    /// Anything that sends a deferred call down the slow path.
-    pub const SLOW_CALL: u8 = LEVELED | PANIC;
-    /// Anything the frame's exit must clean up, besides `OUTER`.
-    pub const SLOW_EXIT: u8 = LEVELED | PANIC | GHOST;
+}
+
+/// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
+/// while something was armed. Written when the frame registers itself as the thread's
+/// innermost such frame (`Hot::special`), never before.
+struct Cold {
+    /// [`flag`] bits.
+    flags: Cell<u8>,
+    /// The level of this frame's body, when `LEVELED` (see `state`).
+    level: Cell<u32>,
+    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` or `GHOST` is set.
+    rec: Cell<*mut PanicRecord>,
+    /// The frame registered before this one, put back on exit.
+    prev: *const FrameCore,
 }
 
 /// The part of a frame that does not depend on the return type: what `recover` and the records
 /// reach through raw pointers.
 ///
-/// Why this layout: the happy path reads one byte (`flags`) before each deferred call and at
-/// exit, and writes nothing but the initial values. Everything a panic needs hangs off one
-/// owned pointer, `rec`, whose meaning the flags give (the panic being handled, or the record
-/// a deferred call recovered): no drop glue, no `Option` tags to keep in step.
+/// Why this layout: on the happy path (no panic, nothing armed) a frame writes nothing at all
+/// into itself. Stores were what the defer1 benchmark paid for (each one about 0.3 ns there,
+/// more for thread-local ones), so everything a panic needs sits in [`Cold`], left
+/// uninitialised until a slow path registers the frame in the thread's `Hot::special` list;
+/// the happy path tests "is this frame the registered one" (one thread-local load and a
+/// compare) before each deferred call and at exit.
 pub struct FrameCore {
-    /// [`flag`] bits.
-    flags: Cell<u8>,
-    /// The level of this frame's body, when `LEVELED` (see `state`).
-    level: u32,
-    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` or `GHOST` is set.
-    rec: Cell<*mut PanicRecord>,
+    /// Initialised while this frame is registered (`Hot::special` points at it, or at a frame
+    /// registered after it that is still running).
+    cold: UnsafeCell<MaybeUninit<Cold>>,
     /// The newest pending record (frame and heap strategies), linked to older ones.
     head: Cell<*const RecordHeader>,
 }
 
 impl FrameCore {
+    /// Whether this frame registered itself (see [`Cold`]). Only the innermost registered
+    /// frame runs code, so "registered" is "the thread's registered frame is this one".
+    #[inline(always)]
+    fn registered(&self) -> bool {
+        state::HOT.with(|h| ptr::eq(h.special.get(), self))
+    }
+
+    /// The slow-path state. Only for a registered frame: one that is the innermost registered
+    /// frame (`registered()`), or the frame `recover` reaches through the armed pointer (only a
+    /// panicking, hence registered, frame arms; frames its deferred call entered may have
+    /// registered after it).
+    #[inline(always)]
+    fn cold(&self) -> &Cold {
+        // SAFETY: `register` initialised `cold` before it linked the frame into `Hot::special`,
+        // and it stays initialised (and linked) until the frame's `Drop`; see above for why
+        // every caller holds a registered frame.
+        unsafe { (*self.cold.get()).assume_init_ref() }
+    }
+
+    /// Registers this frame as the thread's innermost slow-path frame, if it is not yet. Only
+    /// when nothing registered after it is still running, which holds at every call site: the
+    /// frames its body or deferred calls entered have exited before it catches their panics.
+    #[cold]
+    #[inline(never)]
+    fn register(&self, flags: u8, level: u32) {
+        if self.registered() {
+            return;
+        }
+        let prev = state::HOT.with(|h| h.special.replace(self));
+        // SAFETY: not registered, so nothing reads `cold` now and no reference into it
+        // exists; after this write it is initialised.
+        unsafe {
+            (*self.cold.get()).write(Cold {
+                flags: Cell::new(flags),
+                level: Cell::new(level),
+                rec: Cell::new(ptr::null_mut()),
+                prev,
+            });
+        }
+    }
+
+    /// A frame entered while something is armed counts levels: its body two levels deeper.
+    #[cold]
+    #[inline(never)]
+    fn enter_armed(&self) {
+        let level = state::level().wrapping_add(2);
+        state::set_level(level);
+        self.register(flag::LEVELED, level);
+    }
+
     #[inline(always)]
     fn has(&self, bits: u8) -> bool {
-        self.flags.get() & bits != 0
+        self.registered() && self.cold().flags.get() & bits != 0
     }
 
     #[inline(always)]
@@ -70,27 +128,31 @@ impl FrameCore {
     }
 
     /// Takes the record stored under `bit` (`PANIC` or `GHOST`), if that is what `rec` holds.
+    /// Only for a registered frame (see `cold`).
     fn take_rec(&self, bit: u8) -> Option<Box<PanicRecord>> {
-        if !self.has(bit) {
+        let cold = self.cold();
+        if cold.flags.get() & bit == 0 {
             return None;
         }
-        self.flags.set(self.flags.get() & !bit);
+        cold.flags.set(cold.flags.get() & !bit);
         // SAFETY: `rec` holds a pointer from `Box::into_raw` while `PANIC` or `GHOST` is set
         // (`put_rec`), and clearing the bit above gives up the frame's ownership of it.
-        Some(unsafe { Box::from_raw(self.rec.get()) })
+        Some(unsafe { Box::from_raw(cold.rec.get()) })
     }
 
     /// Stores `record` under `bit`; what `rec` held before is dropped (only the panic path
     /// calls this, after taking what it held).
     fn put_rec(&self, bit: u8, record: Box<PanicRecord>) {
+        self.register(0, 0);
         drop(self.take_rec(flag::GHOST));
         if let Some(old) = self.take_rec(flag::PANIC) {
             // Not reachable: the body stops at its first panic, and a deferred call's panic
             // takes the old one first. Keep the newest, as Go would.
             drop_payload(old.payload);
         }
-        self.rec.set(Box::into_raw(record));
-        self.flags.set(self.flags.get() | bit);
+        let cold = self.cold();
+        cold.rec.set(Box::into_raw(record));
+        cold.flags.set(cold.flags.get() | bit);
     }
 
     /// Drops what a frame left behind: only when its exit unwinds for a reason other than its
@@ -104,16 +166,19 @@ impl FrameCore {
         }
     }
 
-    /// The frame's slow exit: it holds a panic record, or counts levels.
+    /// The exit of a registered frame: drops what it holds, gives back its levels, and
+    /// unregisters.
     #[cold]
     #[inline(never)]
     fn exit_slow(&self) {
-        if self.has(flag::PANIC | flag::GHOST) {
+        let cold = self.cold();
+        if cold.flags.get() & (flag::PANIC | flag::GHOST) != 0 {
             self.clear();
         }
-        if self.has(flag::LEVELED) {
-            state::set_level(self.level.wrapping_sub(2));
+        if cold.flags.get() & flag::LEVELED != 0 {
+            state::set_level(cold.level.get().wrapping_sub(2));
         }
+        state::HOT.with(|h| h.special.set(cold.prev));
     }
 
     /// A panic escaped the body: keep it.
@@ -128,6 +193,7 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn caught_from_deferred(&self, payload: Box<dyn std::any::Any + Send>) {
+        self.register(0, 0);
         let mut record = report::claim(payload);
         let mut chain = Vec::new();
         if let Some(ghost) = self.take_rec(flag::GHOST) {
@@ -180,7 +246,8 @@ impl FrameCore {
     /// allocates nothing.
     pub(crate) fn recover(&self) -> Option<Panic> {
         let mut record = self.take_rec(flag::PANIC)?;
-        self.flags.set(self.flags.get() | flag::RECOVERED);
+        let cold = self.cold();
+        cold.flags.set(cold.flags.get() | flag::RECOVERED);
         let location = record.origin.as_ref().and_then(|o| o.location.clone());
         let payload = std::mem::replace(&mut record.payload, Box::new(()));
         let mut summary = Earlier::of(&*payload, true);
@@ -194,10 +261,11 @@ impl FrameCore {
         Some(Panic::new(payload, location))
     }
 
-    /// Runs a deferred call. The happy path is one flag test and a `catch_unwind`.
+    /// Runs a deferred call. The happy path is one thread-local load, a compare and a
+    /// `catch_unwind`.
     #[inline(always)]
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
-        if self.has(flag::SLOW_CALL) {
+        if self.registered() {
             self.run_call_slow(f, mode);
         } else if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
             self.caught_from_deferred(payload);
@@ -208,7 +276,7 @@ impl FrameCore {
     #[inline(never)]
     fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
         if self.has(flag::LEVELED) {
-            state::set_level(self.level.wrapping_add(1));
+            state::set_level(self.cold().level.get().wrapping_add(1));
         }
         if self.panicking() {
             self.run_armed(f, mode);
@@ -238,37 +306,62 @@ pub struct Frame<R, Z> {
     zero: Z,
 }
 
-impl<R, Z: ZeroSource<R>> Frame<R, Z> {
-    /// The macro emits this first in every lowered function.
+/// Whether a frame is the outermost godefer frame of its thread: it set `Hot::top` on entry
+/// and puts it back on exit. A local of its own, declared before the frame (so dropped after
+/// it) and never borrowed by the body's closures, so it stays in a register. Not public API.
+pub struct Top {
+    outer: bool,
+}
+
+impl Drop for Top {
     #[inline(always)]
-    pub fn enter(zero: Z) -> Frame<R, Z> {
-        let (flags, level) = state::HOT.with(|h| {
-            let mut flags = 0;
-            // Loaded only to branch on, and the stores below are constants: consecutive calls
-            // carry no data dependency through the thread-local state (see `state`).
-            if h.top.get() < state::top::LIVE {
-                if h.top.get() == state::top::FRESH {
-                    report::ensure_hook();
+    fn drop(&mut self) {
+        if self.outer {
+            state::HOT.with(|h| {
+                if h.top.get() != state::top::LIVE {
+                    report::flush_stale();
                 }
-                h.top.set(state::top::LIVE);
-                flags = flag::OUTER;
-            }
-            if h.armed.get().is_null() {
-                (flags, 0)
-            } else {
-                (flags | flag::LEVELED, enter_armed())
-            }
-        });
+                h.top.set(state::top::NONE);
+            });
+        }
+    }
+}
+
+impl<R, Z: ZeroSource<R>> Frame<R, Z> {
+    /// The macro emits `let top; let frame = Frame::new(zero); top = frame.start();` first in
+    /// every lowered function: the frame must be in its place before it may register.
+    #[inline(always)]
+    pub fn new(zero: Z) -> Frame<R, Z> {
         Frame {
             core: FrameCore {
-                flags: Cell::new(flags),
-                level,
-                rec: Cell::new(ptr::null_mut()),
+                cold: UnsafeCell::new(MaybeUninit::uninit()),
                 head: Cell::new(ptr::null()),
             },
             slot: Cell::new(None),
             zero,
         }
+    }
+
+    /// Enters the frame: notes the thread has a godefer frame active, and counts levels if
+    /// something is armed (see `state`).
+    #[inline(always)]
+    pub fn start(&self) -> Top {
+        state::HOT.with(|h| {
+            let mut outer = false;
+            // Loaded only to branch on, and the store is a constant: consecutive calls carry
+            // no data dependency through the thread-local state (see `state`).
+            if h.top.get() < state::top::LIVE {
+                if h.top.get() == state::top::FRESH {
+                    report::ensure_hook();
+                }
+                h.top.set(state::top::LIVE);
+                outer = true;
+            }
+            if !h.armed.get().is_null() {
+                self.core.enter_armed();
+            }
+            Top { outer }
+        })
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
@@ -421,9 +514,9 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
 
     /// Ends the call: the result, or the frame's panic raised again. The macro emits this last.
     #[inline]
-    pub fn finish(&self, name: &'static str) -> R {
+    pub fn finish(&self, name: &'static str, top: &Top) -> R {
         if self.core.panicking() {
-            self.raise_again();
+            self.raise_again(top.outer);
         }
         match self.slot.take() {
             Some(value) => value,
@@ -436,9 +529,8 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
 
     #[cold]
     #[inline(never)]
-    fn raise_again(&self) -> ! {
+    fn raise_again(&self, outermost: bool) -> ! {
         let record = self.core.take_rec(flag::PANIC);
-        let outermost = self.core.has(flag::OUTER);
         match record {
             Some(record) => resume_unwind(report::leave(*record, outermost)),
             None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
@@ -449,28 +541,10 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
 impl<R, Z> Drop for Frame<R, Z> {
     #[inline(always)]
     fn drop(&mut self) {
-        let flags = self.core.flags.get();
-        if flags & flag::SLOW_EXIT != 0 {
+        if self.core.registered() {
             self.core.exit_slow();
         }
-        if flags & flag::OUTER != 0 {
-            state::HOT.with(|h| {
-                if h.top.get() != state::top::LIVE {
-                    report::flush_stale();
-                }
-                h.top.set(state::top::NONE);
-            });
-        }
     }
-}
-
-/// A frame entered while something is armed counts levels: its body two levels deeper.
-#[cold]
-#[inline(never)]
-fn enter_armed() -> u32 {
-    let level = state::level().wrapping_add(2);
-    state::set_level(level);
-    level
 }
 
 /// The position of the newest record when a scope started. Not public API.

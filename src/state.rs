@@ -64,6 +64,9 @@ pub(crate) struct Hot {
     pub(crate) armed_call: Cell<bool>,
     /// The level of the code running now; meaningful only while something is armed.
     pub(crate) level: Cell<u32>,
+    /// The innermost frame that took a slow path (caught a panic, or was entered while
+    /// something was armed), linked to the ones before it; null if none. See `frame::Cold`.
+    pub(crate) special: Cell<*const FrameCore>,
 }
 
 thread_local! {
@@ -74,6 +77,7 @@ thread_local! {
             armed_level: Cell::new(0),
             armed_call: Cell::new(false),
             level: Cell::new(0),
+            special: Cell::new(ptr::null()),
         }
     };
 }

@@ -12,7 +12,9 @@
 //!
 //! // Output (open-coded):
 //! fn f(log: &Log) -> u32 {
-//!     let __godefer_frame = Frame::<u32>::enter(/* zero value of u32 */);
+//!     let __godefer_top;                                      // outermost frame? (dropped last)
+//!     let __godefer_frame = Frame::<u32, _>::new(/* zero value of u32 */);
+//!     __godefer_top = __godefer_frame.start();
 //!     __godefer_frame.nest(|| {
 //!         let a = open("a");
 //!         let __godefer_r0 = a;                               // receiver, evaluated now
@@ -28,7 +30,7 @@
 //!         if let Some(f) = __godefer_s1 { __godefer_frame.run::<CALL, _>(f) }
 //!         __godefer_frame.run::<CALL, _>(__godefer_d0);
 //!     });
-//!     __godefer_frame.finish("f")
+//!     __godefer_frame.finish("f", &__godefer_top)
 //! }
 //! ```
 //!
@@ -303,6 +305,7 @@ fn lower_frame(
 
     // Emit.
     let frame = frame_ident();
+    let top = syn::Ident::new("__godefer_top", Span::mixed_site());
     let ret_tokens = ret.tokens();
     let zero_tokens = match zero {
         Some(z) => quote_spanned!(z.span()=> ::godefer::__private::Zero(|| #z)),
@@ -353,9 +356,12 @@ fn lower_frame(
     };
     syn::parse_quote! {{
         #(#items)*
-        let #frame = ::godefer::__private::Frame::<#ret_tokens, _>::enter(#zero_tokens);
+        // Declared first, dropped last: after the frame.
+        let #top: ::godefer::__private::Top;
+        let #frame = ::godefer::__private::Frame::<#ret_tokens, _>::new(#zero_tokens);
+        #top = #frame.start();
         #body
-        #frame.finish(#label)
+        #frame.finish(#label, &#top)
     }}
 }
 
