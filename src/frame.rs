@@ -62,8 +62,19 @@ pub struct FrameCore {
     /// Initialised while this frame is registered (`Hot::special` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
-    /// The newest pending record (frame and heap strategies), linked to older ones.
-    head: Cell<*const RecordHeader>,
+}
+
+/// The newest pending record of a frame (frame and heap strategies), linked to older ones: a
+/// local the macro declares after the frame in functions that use records, so an open-coded
+/// frame has no list to initialise. Not public API.
+pub struct Head(Cell<*const RecordHeader>);
+
+impl Head {
+    #[allow(clippy::new_without_default)]
+    #[inline(always)]
+    pub fn new() -> Head {
+        Head(Cell::new(ptr::null()))
+    }
 }
 
 impl FrameCore {
@@ -300,10 +311,80 @@ fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
 ///
 /// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
 /// pointer kept in the frame: one store less on every call.
-pub struct Frame<R, Z> {
+pub struct Frame<R, Z, S> {
     core: FrameCore,
-    slot: Cell<Option<R>>,
+    slot: S,
     zero: Z,
+    result: PhantomData<fn() -> R>,
+}
+
+/// Where a frame keeps its result until `finish` returns it. Not public API.
+///
+/// A type of the frame rather than a fixed `Cell<Option<R>>`: for a function returning `()`
+/// the macro picks [`UnitSlot`], which is zero-sized, so such a frame initialises nothing.
+pub trait ResultSlot<R> {
+    fn empty() -> Self;
+    fn set(&self, value: R);
+    fn take(&self) -> Option<R>;
+    /// The result, made from `zero` first if there is none yet.
+    ///
+    /// # Safety
+    /// No other reference into the slot may be live, and none may be created while the
+    /// returned one is.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get_or_insert_with(&self, zero: impl FnOnce() -> R) -> &mut R;
+}
+
+/// The result slot of a function with a result. Not public API.
+pub struct OptSlot<R>(Cell<Option<R>>);
+
+impl<R> ResultSlot<R> for OptSlot<R> {
+    #[inline(always)]
+    fn empty() -> Self {
+        OptSlot(Cell::new(None))
+    }
+
+    #[inline(always)]
+    fn set(&self, value: R) {
+        self.0.set(Some(value));
+    }
+
+    #[inline(always)]
+    fn take(&self) -> Option<R> {
+        self.0.take()
+    }
+
+    #[inline(always)]
+    unsafe fn get_or_insert_with(&self, zero: impl FnOnce() -> R) -> &mut R {
+        // SAFETY: the caller guarantees this is the only reference into the cell.
+        let slot = unsafe { &mut *self.0.as_ptr() };
+        slot.get_or_insert_with(zero)
+    }
+}
+
+/// The result slot of a function returning `()`: nothing to keep. Not public API.
+pub struct UnitSlot(Cell<()>);
+
+impl ResultSlot<()> for UnitSlot {
+    #[inline(always)]
+    fn empty() -> Self {
+        UnitSlot(Cell::new(()))
+    }
+
+    #[inline(always)]
+    fn set(&self, (): ()) {}
+
+    #[inline(always)]
+    fn take(&self) -> Option<()> {
+        Some(())
+    }
+
+    #[inline(always)]
+    unsafe fn get_or_insert_with(&self, _zero: impl FnOnce()) -> &mut () {
+        // SAFETY: `()` is zero-sized: a dangling, aligned pointer is a valid `&mut ()`, and it
+        // aliases nothing.
+        unsafe { &mut *ptr::NonNull::<()>::dangling().as_ptr() }
+    }
 }
 
 /// Whether a frame is the outermost godefer frame of its thread: it set `Hot::top` on entry
@@ -327,18 +408,18 @@ impl Drop for Top {
     }
 }
 
-impl<R, Z: ZeroSource<R>> Frame<R, Z> {
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// The macro emits `let top; let frame = Frame::new(zero); top = frame.start();` first in
     /// every lowered function: the frame must be in its place before it may register.
     #[inline(always)]
-    pub fn new(zero: Z) -> Frame<R, Z> {
+    pub fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
             core: FrameCore {
                 cold: UnsafeCell::new(MaybeUninit::uninit()),
-                head: Cell::new(ptr::null()),
             },
-            slot: Cell::new(None),
+            slot: S::empty(),
             zero,
+            result: PhantomData,
         }
     }
 
@@ -376,7 +457,7 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
     /// Stores the result: the tail expression, each `return` and each `?` that returns.
     #[inline(always)]
     pub fn set_result(&self, value: R) {
-        self.slot.set(Some(value));
+        self.slot.set(value);
     }
 
     /// Runs an open-coded deferred call. `MODE` says how it may recover (`state::arm`).
@@ -396,13 +477,12 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
         // deferred call does (the body is over, `finish` comes after every deferred call); the
         // `&mut` ends before this function returns or unwinds. Writing through the cell instead
         // of a local keeps what the closure stored even if it panics, as Go keeps a named result.
-        let slot = unsafe { &mut *self.slot.as_ptr() };
-        let value = match slot {
-            Some(value) => value,
-            None => slot.insert(match self.zero.zero() {
-                Some(zero) => zero,
-                None => no_zero_for_closure(),
-            }),
+        let value = unsafe {
+            self.slot
+                .get_or_insert_with(|| match self.zero.zero() {
+                    Some(zero) => zero,
+                    None => no_zero_for_closure(),
+                })
         };
         f(value);
     }
@@ -430,74 +510,75 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
     /// The current newest record: the macro takes a mark before registering and runs the
     /// records down to it at the end of the scope.
     #[inline(always)]
-    pub fn mark(&self) -> Mark {
-        Mark(self.core.head.get())
+    pub fn mark(&self, head: &Head) -> Mark {
+        Mark(head.0.get())
     }
 
     /// Registers a deferred call in a record of the function's own frame (frame strategy).
     #[inline(always)]
-    pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, rec: &StackRecord<F>, f: F) {
-        rec.fill(f, record::run_stack::<R, Z, F, MODE>, self.core.head.get());
-        self.core.head.set(rec.header());
+    pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, head: &Head, rec: &StackRecord<F>, f: F) {
+        rec.fill(f, record::run_stack::<R, Z, S, F, MODE>, head.0.get());
+        head.0.set(rec.header());
     }
 
     /// Registers a deferred `|ret|` closure in a record of the function's own frame.
     #[inline(always)]
-    pub fn push_stack_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, rec: &StackRecord<F>, f: F) {
-        rec.fill(
-            f,
-            record::run_stack_ret::<R, Z, F, MODE>,
-            self.core.head.get(),
-        );
-        self.core.head.set(rec.header());
+    pub fn push_stack_ret<const MODE: u8, F: FnOnce(&mut R)>(
+        &self,
+        head: &Head,
+        rec: &StackRecord<F>,
+        f: F,
+    ) {
+        rec.fill(f, record::run_stack_ret::<R, Z, S, F, MODE>, head.0.get());
+        head.0.set(rec.header());
     }
 
     /// Registers a deferred call in a pooled heap record (heap strategy). The returned token
     /// carries `F`'s borrows: the macro keeps it until the records are run.
     #[inline(always)]
-    pub fn push_heap<const MODE: u8, F: FnOnce()>(&self, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, Z, F, MODE>);
-        self.link(rec);
+    pub fn push_heap<const MODE: u8, F: FnOnce()>(&self, head: &Head, f: F) -> Keep<F> {
+        let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, Z, S, F, MODE>);
+        link(head, rec);
         Keep(PhantomData)
     }
 
     /// Registers a deferred `|ret|` closure in a pooled heap record.
     #[inline(always)]
-    pub fn push_heap_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, Z, F, MODE>);
-        self.link(rec);
+    pub fn push_heap_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, head: &Head, f: F) -> Keep<F> {
+        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, Z, S, F, MODE>);
+        link(head, rec);
         Keep(PhantomData)
     }
 
     /// [`Frame::push_heap`] for a `defer!` in a nested block or loop: the token goes to the
     /// slot declared where the records run.
     #[inline(always)]
-    pub fn push_heap_into<const MODE: u8, F: FnOnce()>(&self, keep: &mut Option<Keep<F>>, f: F) {
-        *keep = Some(self.push_heap::<MODE, F>(f));
+    pub fn push_heap_into<const MODE: u8, F: FnOnce()>(
+        &self,
+        head: &Head,
+        keep: &mut Option<Keep<F>>,
+        f: F,
+    ) {
+        *keep = Some(self.push_heap::<MODE, F>(head, f));
     }
 
     /// [`Frame::push_heap_ret`] for a `defer!` in a nested block or loop.
     #[inline(always)]
     pub fn push_heap_ret_into<const MODE: u8, F: FnOnce(&mut R)>(
         &self,
+        head: &Head,
         keep: &mut Option<Keep<F>>,
         f: F,
     ) {
-        *keep = Some(self.push_heap_ret::<MODE, F>(f));
+        *keep = Some(self.push_heap_ret::<MODE, F>(head, f));
     }
 
-    #[inline(always)]
-    fn link(&self, rec: *mut RecordHeader) {
-        // SAFETY: `rec` was just taken from the pool and filled; nothing else points to it.
-        unsafe { (*rec).next = self.core.head.get() };
-        self.core.head.set(rec);
-    }
 
     /// Runs every record registered after `mark`, newest first (Go's `deferreturn`).
     #[inline]
-    pub fn run_down_to(&self, mark: Mark) {
+    pub fn run_down_to(&self, head: &Head, mark: Mark) {
         loop {
-            let rec = self.core.head.get();
+            let rec = head.0.get();
             if rec == mark.0 {
                 break;
             }
@@ -506,8 +587,8 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
             // to the pool until their runner gives them back. Each runs once: it is unlinked
             // before its runner is called.
             unsafe {
-                self.core.head.set((*rec).next);
-                ((*rec).run)(rec, (self as *const Frame<R, Z>).cast());
+                head.0.set((*rec).next);
+                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast());
             }
         }
     }
@@ -538,13 +619,20 @@ impl<R, Z: ZeroSource<R>> Frame<R, Z> {
     }
 }
 
-impl<R, Z> Drop for Frame<R, Z> {
+impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
         if self.core.registered() {
             self.core.exit_slow();
         }
     }
+}
+
+#[inline(always)]
+fn link(head: &Head, rec: *mut RecordHeader) {
+    // SAFETY: `rec` was just taken from the pool and filled; nothing else points to it.
+    unsafe { (*rec).next = head.0.get() };
+    head.0.set(rec);
 }
 
 /// The position of the newest record when a scope started. Not public API.

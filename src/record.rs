@@ -26,7 +26,7 @@ use std::mem::{self, MaybeUninit};
 use std::ptr;
 use std::sync::Mutex;
 
-use crate::frame::Frame;
+use crate::frame::{Frame, ResultSlot};
 use crate::zero::ZeroSource;
 
 /// The type-erased part of every record.
@@ -90,7 +90,7 @@ impl<F> StackRecord<F> {
 /// # Safety
 /// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the `Frame<R>` it
 /// was registered with.
-pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, F: FnOnce(), const MODE: u8>(
+pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
@@ -100,7 +100,7 @@ pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, F: FnOnce(), const MODE: u8>
         let rec = rec.cast::<StackRecord<F>>();
         (
             (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z>>(),
+            &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
     frame.run::<MODE, F>(f);
@@ -110,7 +110,7 @@ pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, F: FnOnce(), const MODE: u8>
 ///
 /// # Safety
 /// As [`run_stack`].
-pub(crate) unsafe fn run_stack_ret<R, Z: ZeroSource<R>, F: FnOnce(&mut R), const MODE: u8>(
+pub(crate) unsafe fn run_stack_ret<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(&mut R), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
@@ -119,7 +119,7 @@ pub(crate) unsafe fn run_stack_ret<R, Z: ZeroSource<R>, F: FnOnce(&mut R), const
         let rec = rec.cast::<StackRecord<F>>();
         (
             (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z>>(),
+            &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
     frame.run_ret::<MODE, F>(f);
@@ -188,12 +188,12 @@ impl HeapRecord {
 ///
 /// # Safety
 /// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame<R>`.
-pub(crate) unsafe fn run_heap<R, Z: ZeroSource<R>, F: FnOnce(), const MODE: u8>(
+pub(crate) unsafe fn run_heap<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
     // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z>>()) };
+    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
     frame.run::<MODE, F>(f);
 }
 
@@ -201,12 +201,12 @@ pub(crate) unsafe fn run_heap<R, Z: ZeroSource<R>, F: FnOnce(), const MODE: u8>(
 ///
 /// # Safety
 /// As [`run_heap`].
-pub(crate) unsafe fn run_heap_ret<R, Z: ZeroSource<R>, F: FnOnce(&mut R), const MODE: u8>(
+pub(crate) unsafe fn run_heap_ret<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(&mut R), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
     // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z>>()) };
+    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
     frame.run_ret::<MODE, F>(f);
 }
 

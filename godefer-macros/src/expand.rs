@@ -175,6 +175,12 @@ fn frame_ident() -> syn::Ident {
     syn::Ident::new("__godefer_frame", Span::mixed_site())
 }
 
+/// The list head of the frame and heap strategies' records: a local of its own, so an
+/// open-coded frame carries none.
+fn head_ident() -> syn::Ident {
+    syn::Ident::new("__godefer_head", Span::mixed_site())
+}
+
 fn gen(prefix: &str, id: usize) -> syn::Ident {
     format_ident!("__godefer_{}{}", prefix, id, span = Span::mixed_site())
 }
@@ -306,7 +312,16 @@ fn lower_frame(
     // Emit.
     let frame = frame_ident();
     let top = syn::Ident::new("__godefer_top", Span::mixed_site());
+    let head = head_ident();
+    let head_decl = match strategy {
+        Strategy::OpenCoded => quote!(),
+        _ => quote!(let #head = ::godefer::__private::Head::new();),
+    };
     let ret_tokens = ret.tokens();
+    let slot_ty = match &ret {
+        Ret::Unit => quote!(::godefer::__private::UnitSlot),
+        _ => quote!(::godefer::__private::OptSlot<#ret_tokens>),
+    };
     let zero_tokens = match zero {
         Some(z) => quote_spanned!(z.span()=> ::godefer::__private::Zero(|| #z)),
         None => match &ret {
@@ -337,7 +352,6 @@ fn lower_frame(
 
     let mut emit = Emit {
         strategy,
-        unit: matches!(ret, Ret::Unit),
         ret: ret_tokens.clone(),
         sites: &sites,
         stmts,
@@ -358,8 +372,9 @@ fn lower_frame(
         #(#items)*
         // Declared first, dropped last: after the frame.
         let #top: ::godefer::__private::Top;
-        let #frame = ::godefer::__private::Frame::<#ret_tokens, _>::new(#zero_tokens);
+        let #frame = ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_tokens);
         #top = #frame.start();
+        #head_decl
         #body
         #frame.finish(#label, &#top)
     }}
@@ -459,7 +474,6 @@ impl VisitMut for StripDefers {
 struct Emit<'a> {
     strategy: Strategy,
     /// The frame returns `()`: falling off the end stores it.
-    unit: bool,
     /// The result type, as the frame's code names it (`_` if inferred).
     ret: TokenStream,
     sites: &'a [Site],
@@ -528,11 +542,8 @@ impl Emit<'_> {
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         #frame.set_result(#t);
                     }),
-                    // Falling off the end of a body returning `()`.
-                    None if self.unit => inner.extend(quote! {
-                        #[allow(unreachable_code)]
-                        #frame.set_result(());
-                    }),
+                    // Falling off the end of a body returning `()`: nothing to store, `finish`
+                    // returns the zero value `()`.
                     None => {}
                 }
             }
@@ -565,6 +576,7 @@ impl Emit<'_> {
     /// Registration and running of a top-level `defer!` around the code after it.
     fn top_level(&mut self, id: usize, cont: TokenStream) -> TokenStream {
         let frame = frame_ident();
+        let head = head_ident();
         let Some(p) = self.parts(id) else {
             let unused = self.unused(id);
             return quote!(#unused #cont);
@@ -604,11 +616,11 @@ impl Emit<'_> {
                 };
                 quote! {
                     #setup
-                    let #m = #frame.mark();
+                    let #m = #frame.mark(&#head);
                     let #r = ::godefer::__private::StackRecord::new();
-                    #frame.#push::<{ #mode }, _>(&#r, #closure);
+                    #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
                     #cont
-                    #frame.run_down_to(#m);
+                    #frame.run_down_to(&#head, #m);
                 }
             }
             Strategy::Heap => {
@@ -621,10 +633,10 @@ impl Emit<'_> {
                 };
                 quote! {
                     #setup
-                    let #m = #frame.mark();
-                    let #k = #frame.#push::<{ #mode }, _>(#closure);
+                    let #m = #frame.mark(&#head);
+                    let #k = #frame.#push::<{ #mode }, _>(&#head, #closure);
                     #cont
-                    #frame.run_down_to(#m);
+                    #frame.run_down_to(&#head, #m);
                     ::godefer::__private::Keep::release(#k);
                 }
             }
@@ -635,6 +647,7 @@ impl Emit<'_> {
     /// after it.
     fn level(&mut self, nested: &[usize]) -> (TokenStream, TokenStream) {
         let frame = frame_ident();
+        let head = head_ident();
         self.levels += 1;
         let mark = gen("level", self.levels);
         let live: Vec<usize> = nested
@@ -662,21 +675,21 @@ impl Emit<'_> {
                 let recs = live.iter().map(|&id| gen("r", id));
                 (
                     quote! {
-                        let #mark = #frame.mark();
+                        let #mark = #frame.mark(&#head);
                         #(let #recs = ::godefer::__private::StackRecord::new();)*
                     },
-                    quote!(#frame.run_down_to(#mark);),
+                    quote!(#frame.run_down_to(&#head, #mark);),
                 )
             }
             Strategy::Heap => {
                 let keeps: Vec<_> = live.iter().map(|&id| gen("k", id)).collect();
                 (
                     quote! {
-                        let #mark = #frame.mark();
+                        let #mark = #frame.mark(&#head);
                         #(#[allow(unused_assignments)] let mut #keeps = ::core::option::Option::None;)*
                     },
                     quote! {
-                        #frame.run_down_to(#mark);
+                        #frame.run_down_to(&#head, #mark);
                         #(::godefer::__private::Keep::release_slot(#keeps);)*
                     },
                 )
@@ -706,6 +719,7 @@ impl Emit<'_> {
     /// The registration of a nested site, in place of its `defer!`.
     fn nested(&self, id: usize) -> TokenStream {
         let frame = frame_ident();
+        let head = head_ident();
         let Some(Parts {
             setup,
             closure,
@@ -733,7 +747,7 @@ impl Emit<'_> {
                 } else {
                     quote!(push_stack)
                 };
-                quote!({ #setup #frame.#push::<{ #mode }, _>(&#r, #closure); })
+                quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &#r, #closure); })
             }
             Strategy::Heap => {
                 let k = gen("k", id);
@@ -742,7 +756,7 @@ impl Emit<'_> {
                 } else {
                     quote!(push_heap_into)
                 };
-                quote!({ #setup #frame.#push::<{ #mode }, _>(&mut #k, #closure); })
+                quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &mut #k, #closure); })
             }
         }
     }
