@@ -37,7 +37,7 @@ mod flag {
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
 /// while something was armed. Written when the frame registers itself as the thread's
-/// innermost such frame (`Hot::special`), never before.
+/// innermost such frame (`state::SPECIAL`), never before.
 struct Cold {
     /// [`flag`] bits.
     flags: Cell<u8>,
@@ -55,11 +55,11 @@ struct Cold {
 /// Why this layout: on the happy path (no panic, nothing armed) a frame writes nothing at all
 /// into itself. Stores were what the defer1 benchmark paid for (each one about 0.3 ns there,
 /// more for thread-local ones), so everything a panic needs sits in [`Cold`], left
-/// uninitialised until a slow path registers the frame in the thread's `Hot::special` list;
+/// uninitialised until a slow path registers the frame in the thread's `state::SPECIAL` list;
 /// the happy path tests "is this frame the registered one" (one thread-local load and a
 /// compare) before each deferred call and at exit.
 pub struct FrameCore {
-    /// Initialised while this frame is registered (`Hot::special` points at it, or at a frame
+    /// Initialised while this frame is registered (`state::SPECIAL` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
 }
@@ -82,7 +82,7 @@ impl FrameCore {
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
-        state::HOT.with(|h| ptr::eq(h.special.get(), self))
+        state::SPECIAL.with(|s| ptr::eq(s.get(), self))
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -91,7 +91,7 @@ impl FrameCore {
     /// registered after it).
     #[inline(always)]
     fn cold(&self) -> &Cold {
-        // SAFETY: `register` initialised `cold` before it linked the frame into `Hot::special`,
+        // SAFETY: `register` initialised `cold` before it linked the frame into `state::SPECIAL`,
         // and it stays initialised (and linked) until the frame's `Drop`; see above for why
         // every caller holds a registered frame.
         unsafe { (*self.cold.get()).assume_init_ref() }
@@ -106,7 +106,7 @@ impl FrameCore {
         if self.registered() {
             return;
         }
-        let prev = state::HOT.with(|h| h.special.replace(self));
+        let prev = state::SPECIAL.with(|s| s.replace(self));
         // SAFETY: not registered, so nothing reads `cold` now and no reference into it
         // exists; after this write it is initialised.
         unsafe {
@@ -189,7 +189,7 @@ impl FrameCore {
         if cold.flags.get() & flag::LEVELED != 0 {
             state::set_level(cold.level.get().wrapping_sub(2));
         }
-        state::HOT.with(|h| h.special.set(cold.prev));
+        state::SPECIAL.with(|s| s.set(cold.prev));
     }
 
     /// A panic escaped the body: keep it.
@@ -387,7 +387,7 @@ impl ResultSlot<()> for UnitSlot {
     }
 }
 
-/// Whether a frame is the outermost godefer frame of its thread: it set `Hot::top` on entry
+/// Whether a frame is the outermost godefer frame of its thread: it set `state::TOP` on entry
 /// and puts it back on exit. A local of its own, declared before the frame (so dropped after
 /// it) and never borrowed by the body's closures, so it stays in a register. Not public API.
 pub struct Top {
@@ -398,11 +398,11 @@ impl Drop for Top {
     #[inline(always)]
     fn drop(&mut self) {
         if self.outer {
-            state::HOT.with(|h| {
-                if h.top.get() != state::top::LIVE {
+            state::TOP.with(|t| {
+                if t.get() != state::top::LIVE {
                     report::flush_stale();
                 }
-                h.top.set(state::top::NONE);
+                t.set(state::top::NONE);
             });
         }
     }
@@ -427,22 +427,24 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// something is armed (see `state`).
     #[inline(always)]
     pub fn start(&self) -> Top {
-        state::HOT.with(|h| {
-            let mut outer = false;
+        let outer = state::TOP.with(|t| {
             // Loaded only to branch on, and the store is a constant: consecutive calls carry
             // no data dependency through the thread-local state (see `state`).
-            if h.top.get() < state::top::LIVE {
-                if h.top.get() == state::top::FRESH {
+            let top = t.get();
+            if top < state::top::LIVE {
+                if top == state::top::FRESH {
                     report::ensure_hook();
                 }
-                h.top.set(state::top::LIVE);
-                outer = true;
+                t.set(state::top::LIVE);
+                true
+            } else {
+                false
             }
-            if !h.armed.get().is_null() {
-                self.core.enter_armed();
-            }
-            Top { outer }
-        })
+        });
+        if state::armed() {
+            self.core.enter_armed();
+        }
+        Top { outer }
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
