@@ -12,8 +12,8 @@
 #![allow(missing_docs)] // reached only through `__private`, which is not public API
 
 use std::cell::{Cell, UnsafeCell};
-use std::mem::MaybeUninit;
 use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -480,11 +480,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         // `&mut` ends before this function returns or unwinds. Writing through the cell instead
         // of a local keeps what the closure stored even if it panics, as Go keeps a named result.
         let value = unsafe {
-            self.slot
-                .get_or_insert_with(|| match self.zero.zero() {
-                    Some(zero) => zero,
-                    None => no_zero_for_closure(),
-                })
+            self.slot.get_or_insert_with(|| match self.zero.zero() {
+                Some(zero) => zero,
+                None => no_zero_for_closure(),
+            })
         };
         f(value);
     }
@@ -574,7 +573,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ) {
         *keep = Some(self.push_heap_ret::<MODE, F>(head, f));
     }
-
 
     /// Runs every record registered after `mark`, newest first (Go's `deferreturn`).
     #[inline]

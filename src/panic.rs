@@ -4,6 +4,7 @@
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::fmt;
+use std::mem::ManuallyDrop;
 
 use crate::report::Origin;
 use crate::state;
@@ -66,13 +67,48 @@ impl fmt::Display for Location {
 /// assert_eq!(parse("12"), Ok(12));
 /// ```
 pub struct Panic {
-    payload: Box<dyn Any + Send>,
-    location: Option<Location>,
+    // Both `ManuallyDrop`, dropped out of line by `Drop for Panic`: dropping the `None` that
+    // `recover()` returns when nothing panics is then a test inlined at the caller instead of
+    // a call to the drop glue (which saved five registers before testing for `None`: a fifth
+    // of the loop10 benchmark's time, measured with perf).
+    payload: ManuallyDrop<Box<dyn Any + Send>>,
+    location: ManuallyDrop<Option<Location>>,
+}
+
+impl Drop for Panic {
+    #[inline]
+    fn drop(&mut self) {
+        drop_parts(self);
+    }
+}
+
+#[inline(never)]
+fn drop_parts(panic: &mut Panic) {
+    // SAFETY: called once, from `Drop`; the fields are never used afterwards. The location
+    // first: its drop cannot panic, the payload's may.
+    unsafe {
+        ManuallyDrop::drop(&mut panic.location);
+        ManuallyDrop::drop(&mut panic.payload);
+    }
 }
 
 impl Panic {
     pub(crate) fn new(payload: Box<dyn Any + Send>, location: Option<Location>) -> Panic {
-        Panic { payload, location }
+        Panic {
+            payload: ManuallyDrop::new(payload),
+            location: ManuallyDrop::new(location),
+        }
+    }
+
+    fn into_parts(self) -> (Box<dyn Any + Send>, Option<Location>) {
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped or used again, so each field is taken exactly once.
+        unsafe {
+            (
+                ManuallyDrop::take(&mut this.payload),
+                ManuallyDrop::take(&mut this.location),
+            )
+        }
     }
 
     /// The message of a `&str` or `String` payload (what `panic!` raises).
@@ -87,10 +123,10 @@ impl Panic {
 
     /// The payload if it is a `T`; otherwise the `Panic` back.
     pub fn downcast<T: Any>(self) -> Result<Box<T>, Panic> {
-        let Panic { payload, location } = self;
+        let (payload, location) = self.into_parts();
         payload
             .downcast()
-            .map_err(|payload| Panic { payload, location })
+            .map_err(|payload| Panic::new(payload, location))
     }
 
     /// Whether the payload is a `T`.
@@ -100,7 +136,7 @@ impl Panic {
 
     /// The payload, as `std::panic::catch_unwind` would have returned it.
     pub fn into_payload(self) -> Box<dyn Any + Send> {
-        self.payload
+        self.into_parts().0
     }
 
     /// Where the panic started, when godefer saw it start (it does unless another panic hook
@@ -123,7 +159,7 @@ impl fmt::Debug for Panic {
             Some(m) => d.field("message", &m),
             None => d.field("payload", &format_args!("Box<dyn Any>")),
         };
-        d.field("location", &self.location).finish()
+        d.field("location", &*self.location).finish()
     }
 }
 

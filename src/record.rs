@@ -90,7 +90,13 @@ impl<F> StackRecord<F> {
 /// # Safety
 /// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the `Frame<R>` it
 /// was registered with.
-pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(), const MODE: u8>(
+pub(crate) unsafe fn run_stack<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(),
+    const MODE: u8,
+>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
@@ -110,7 +116,13 @@ pub(crate) unsafe fn run_stack<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(
 ///
 /// # Safety
 /// As [`run_stack`].
-pub(crate) unsafe fn run_stack_ret<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(&mut R), const MODE: u8>(
+pub(crate) unsafe fn run_stack_ret<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(&mut R),
+    const MODE: u8,
+>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
@@ -188,7 +200,13 @@ impl HeapRecord {
 ///
 /// # Safety
 /// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame<R>`.
-pub(crate) unsafe fn run_heap<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(), const MODE: u8>(
+pub(crate) unsafe fn run_heap<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(),
+    const MODE: u8,
+>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
@@ -201,7 +219,13 @@ pub(crate) unsafe fn run_heap<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce()
 ///
 /// # Safety
 /// As [`run_heap`].
-pub(crate) unsafe fn run_heap_ret<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(&mut R), const MODE: u8>(
+pub(crate) unsafe fn run_heap_ret<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(&mut R),
+    const MODE: u8,
+>(
     rec: *const RecordHeader,
     frame: *const (),
 ) {
