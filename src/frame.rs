@@ -20,7 +20,7 @@ use std::ptr;
 use crate::panic::{Earlier, Panic, PanicRecord};
 use crate::record::{self, RecordHeader, StackRecord};
 use crate::report;
-use crate::state::{self, ArmGuard};
+use crate::state;
 use crate::zero::ZeroSource;
 
 /// The bits of [`Cold::flags`].
@@ -33,6 +33,8 @@ mod flag {
     pub const GHOST: u8 = 8;
     /// A `recover` stopped a panic of this frame.
     pub const RECOVERED: u8 = 16;
+    /// A deferred call runs with `recover` armed; `Cold::saved` holds what arming replaced.
+    pub const ARMING: u8 = 32;
 }
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
@@ -47,6 +49,8 @@ struct Cold {
     rec: Cell<*mut PanicRecord>,
     /// The frame registered before this one, put back on exit.
     prev: *const FrameCore,
+    /// What arming `recover` for the running deferred call replaced, while `ARMING`.
+    saved: Cell<state::Saved>,
 }
 
 /// The part of a frame that does not depend on the return type: what `recover` and the records
@@ -98,14 +102,20 @@ impl FrameCore {
     }
 
     /// Registers this frame as the thread's innermost slow-path frame, if it is not yet. Only
-    /// when nothing registered after it is still running, which holds at every call site: the
-    /// frames its body or deferred calls entered have exited before it catches their panics.
+    /// from the frame's own code (its catches, its entry), where nothing registered after it is
+    /// still running: the frames its body or deferred calls entered have exited before it
+    /// catches their panics. Never from `recover`, which reaches a frame that may have frames
+    /// registered after it, and is registered already.
     #[cold]
     #[inline(never)]
     fn register(&self, flags: u8, level: u32) {
         if self.registered() {
             return;
         }
+        debug_assert!(
+            !self.in_chain(),
+            "godefer: a frame registered twice (internal error)"
+        );
         let prev = state::SPECIAL.with(|s| s.replace(self));
         // SAFETY: not registered, so nothing reads `cold` now and no reference into it
         // exists; after this write it is initialised.
@@ -115,8 +125,23 @@ impl FrameCore {
                 level: Cell::new(level),
                 rec: Cell::new(ptr::null_mut()),
                 prev,
+                saved: Cell::new(state::Saved::NONE),
             });
         }
+    }
+
+    /// Whether this frame is in the thread's registered list at all (debug checks only).
+    fn in_chain(&self) -> bool {
+        let mut at = state::SPECIAL.with(|s| s.get());
+        while !at.is_null() {
+            if ptr::eq(at, self) {
+                return true;
+            }
+            // SAFETY: every frame in the list is registered, hence its `cold` initialised, and
+            // alive (a frame unlinks itself in its `Drop`).
+            at = unsafe { (*(*at).cold.get()).assume_init_ref().prev };
+        }
+        false
     }
 
     /// A frame entered while something is armed counts levels: its body two levels deeper.
@@ -153,8 +178,8 @@ impl FrameCore {
 
     /// Stores `record` under `bit`; what `rec` held before is dropped (only the panic path
     /// calls this, after taking what it held).
+    /// Only for a registered frame (see `cold`).
     fn put_rec(&self, bit: u8, record: Box<PanicRecord>) {
-        self.register(0, 0);
         drop(self.take_rec(flag::GHOST));
         if let Some(old) = self.take_rec(flag::PANIC) {
             // Not reachable: the body stops at its first panic, and a deferred call's panic
@@ -196,6 +221,7 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn caught(&self, payload: Box<dyn std::any::Any + Send>) {
+        self.register(0, 0);
         self.put_rec(flag::PANIC, report::claim(payload));
     }
 
@@ -238,20 +264,6 @@ impl FrameCore {
         self.put_rec(flag::PANIC, record);
     }
 
-    /// Runs one deferred call while this frame is panicking: `recover` is armed for it.
-    #[cold]
-    #[inline(never)]
-    fn run_armed<F: FnOnce()>(&self, f: F, mode: u8) {
-        let result = {
-            let _armed = ArmGuard::arm(self, mode);
-            catch_unwind(AssertUnwindSafe(f))
-        };
-        match result {
-            Ok(()) => drop(self.take_rec(flag::GHOST)),
-            Err(payload) => self.caught_from_deferred(payload),
-        }
-    }
-
     /// `recover` found this frame armed. The record's box stays with the frame, emptied of its
     /// payload, as the summary the report needs if the deferred call panics in turn: a recover
     /// allocates nothing.
@@ -273,25 +285,54 @@ impl FrameCore {
     }
 
     /// Runs a deferred call. The happy path is one thread-local load, a compare and a
-    /// `catch_unwind`.
+    /// `catch_unwind`; the slow path's work is done before and after the call rather than
+    /// around it, so the call itself is the same code on both paths and the deferred closure
+    /// is never handed to an out-of-line function (which would put its captures in memory on
+    /// the happy path too).
     #[inline(always)]
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
-        if self.registered() {
-            self.run_call_slow(f, mode);
-        } else if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        // A frame registers itself only in its own slow paths, never while a deferred call of
+        // its own runs: the answer holds after the call too.
+        let slow = self.registered();
+        if slow {
+            self.before_call(mode);
+        }
+        let result = catch_unwind(AssertUnwindSafe(f));
+        if slow {
+            self.after_call(result);
+        } else if let Err(payload) = result {
             self.caught_from_deferred(payload);
         }
     }
 
+    /// A registered frame is about to run a deferred call: counts its level, and arms
+    /// `recover` for it if the frame is panicking (what it replaces is kept in `Cold`).
     #[cold]
     #[inline(never)]
-    fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
-        if self.has(flag::LEVELED) {
-            state::set_level(self.cold().level.get().wrapping_add(1));
+    fn before_call(&self, mode: u8) {
+        let cold = self.cold();
+        if cold.flags.get() & flag::LEVELED != 0 {
+            state::set_level(cold.level.get().wrapping_add(1));
         }
-        if self.panicking() {
-            self.run_armed(f, mode);
-        } else if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        if cold.flags.get() & flag::PANIC != 0 {
+            cold.saved.set(state::arm(self, mode));
+            cold.flags.set(cold.flags.get() | flag::ARMING);
+        }
+    }
+
+    /// The deferred call of a registered frame returned (or panicked: `result`).
+    #[cold]
+    #[inline(never)]
+    fn after_call(&self, result: std::thread::Result<()>) {
+        let cold = self.cold();
+        if cold.flags.get() & flag::ARMING != 0 {
+            cold.flags.set(cold.flags.get() & !flag::ARMING);
+            state::disarm(cold.saved.get());
+            if result.is_ok() {
+                drop(self.take_rec(flag::GHOST));
+            }
+        }
+        if let Err(payload) = result {
             self.caught_from_deferred(payload);
         }
     }

@@ -113,7 +113,7 @@ impl Panic {
 
     /// The message of a `&str` or `String` payload (what `panic!` raises).
     pub fn message(&self) -> Option<&str> {
-        message_of(&*self.payload)
+        message_of(&**self.payload)
     }
 
     /// A reference to the payload if it is a `T`.

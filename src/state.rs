@@ -83,48 +83,56 @@ pub(crate) struct Levels {
     level: Cell<u32>,
 }
 
-/// What the state held before a frame armed it; put back by [`ArmGuard`]'s `Drop`.
-pub(crate) struct ArmGuard {
+/// What the state held before a frame armed `recover` for one of its deferred calls; put
+/// back by [`disarm`] when the call is over.
+#[derive(Clone, Copy)]
+pub(crate) struct Saved {
     armed: *const FrameCore,
     armed_level: u32,
     call: bool,
     level: u32,
 }
 
-impl ArmGuard {
-    /// Arms `recover` for a deferred call of `core`, counting levels from a fresh one.
-    pub(crate) fn arm(core: *const FrameCore, mode: u8) -> ArmGuard {
-        let armed = ARMED.with(|a| a.get());
-        LEVELS.with(|h| {
-            let saved = ArmGuard {
-                armed,
-                armed_level: h.armed_level.get(),
-                call: h.armed_call.get(),
-                level: h.level.get(),
-            };
-            let level = saved.level.wrapping_add(1);
-            h.level.set(level);
-            if mode == arm::NEVER {
-                ARMED.with(|a| a.set(ptr::null()));
-            } else {
-                ARMED.with(|a| a.set(core));
-                h.armed_level.set(level);
-                h.armed_call.set(mode == arm::CALL);
-            }
-            saved
-        })
-    }
+impl Saved {
+    pub(crate) const NONE: Saved = Saved {
+        armed: ptr::null(),
+        armed_level: 0,
+        call: false,
+        level: 0,
+    };
 }
 
-impl Drop for ArmGuard {
-    fn drop(&mut self) {
-        ARMED.with(|a| a.set(self.armed));
-        LEVELS.with(|h| {
-            h.armed_level.set(self.armed_level);
-            h.armed_call.set(self.call);
-            h.level.set(self.level);
-        });
-    }
+/// Arms `recover` for a deferred call of `core`, counting levels from a fresh one.
+pub(crate) fn arm(core: *const FrameCore, mode: u8) -> Saved {
+    let armed = ARMED.with(|a| a.get());
+    LEVELS.with(|h| {
+        let saved = Saved {
+            armed,
+            armed_level: h.armed_level.get(),
+            call: h.armed_call.get(),
+            level: h.level.get(),
+        };
+        let level = saved.level.wrapping_add(1);
+        h.level.set(level);
+        if mode == arm::NEVER {
+            ARMED.with(|a| a.set(ptr::null()));
+        } else {
+            ARMED.with(|a| a.set(core));
+            h.armed_level.set(level);
+            h.armed_call.set(mode == arm::CALL);
+        }
+        saved
+    })
+}
+
+/// Puts back what [`arm`] replaced.
+pub(crate) fn disarm(saved: Saved) {
+    ARMED.with(|a| a.set(saved.armed));
+    LEVELS.with(|h| {
+        h.armed_level.set(saved.armed_level);
+        h.armed_call.set(saved.call);
+        h.level.set(saved.level);
+    });
 }
 
 /// Whether any frame armed `recover` on this thread.

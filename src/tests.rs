@@ -217,3 +217,52 @@ fn records_survive_thread_exit_and_recover_in_tls_destructors_is_none() {
     let (_, global) = pool_counts();
     assert!(global <= POOL_CAPS.1);
 }
+
+/// A `#[godefer::func]` deferred call that recovers: it registers (entered while armed) after
+/// the panicking frame, and `recover` reaches that frame from under it. Run twice, so a frame
+/// left linked by the first call would be found again at the same address by the second.
+#[crate::func]
+fn handler() {
+    match crate::recover() {
+        Some(p) => log(format!("recovered {p}")),
+        None => log("nothing"),
+    }
+    // A frame of its own, entered while the outer one is armed: it must not recover.
+    inner_sees_nothing();
+}
+
+#[crate::func]
+fn inner_sees_nothing() {
+    defer!(|| log(format!("inner {}", crate::recover().is_some())));
+}
+
+#[crate::func]
+fn defers_handler(fail: bool) -> u32 {
+    defer!(handler());
+    if fail {
+        panic!("handled");
+    }
+    7
+}
+
+#[test]
+fn a_recovering_deferred_frame_leaves_the_registered_list_as_it_found_it() {
+    for _ in 0..2 {
+        assert_eq!(defers_handler(true), 0);
+        assert_eq!(defers_handler(false), 7);
+    }
+    assert_eq!(
+        take_log(),
+        [
+            "recovered handled",
+            "inner false",
+            "nothing",
+            "inner false",
+            "recovered handled",
+            "inner false",
+            "nothing",
+            "inner false"
+        ]
+    );
+    assert!(crate::state::SPECIAL.with(|s| s.get().is_null()));
+}
