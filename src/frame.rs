@@ -515,22 +515,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call(|| self.with_result(f), MODE);
     }
 
-    /// A record's deferred call, for a registered frame: out of line, so the runners' common
-    /// path (a tail call of the deferred call) saves no registers.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
-        self.core.run_call(f, MODE);
-    }
-
-    /// As [`Frame::run_registered`], for a `|ret|` closure.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
-        self.run_ret::<MODE, F>(f);
-    }
-
-    pub(crate) fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
+    fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
         // SAFETY: only the frame's own methods touch `slot`, and none of them runs while a
         // deferred call does (the body is over, `finish` comes after every deferred call); the
         // `&mut` ends before this function returns or unwinds. Writing through the cell instead
@@ -633,10 +618,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// Runs every record registered after `mark`, newest first (Go's `deferreturn`).
     #[inline]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
-        // A frame registers itself only in its own catches: asked once, and again only after
-        // this loop caught a panic.
-        let mut slow = self.core.registered();
-        let frame = (self as *const Frame<R, Z, S>).cast();
         loop {
             let rec = head.0.get();
             if rec == mark.0 {
@@ -648,15 +629,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             // before its runner is called.
             unsafe {
                 head.0.set((*rec).next);
-                let run = (*rec).run;
-                if slow {
-                    run(rec, frame, true);
-                } else if let Err(payload) =
-                    catch_unwind(AssertUnwindSafe(|| run(rec, frame, false)))
-                {
-                    self.core.caught_from_deferred(payload);
-                    slow = true;
-                }
+                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast());
             }
         }
     }

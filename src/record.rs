@@ -33,16 +33,11 @@ use crate::zero::ZeroSource;
 #[repr(C)]
 pub struct RecordHeader {
     pub(crate) next: *const RecordHeader,
-    /// Runs the deferred call stored after the header; the second argument is the `Frame`.
-    /// The third says whether the frame is registered (see `frame::Cold`): if not, the runner
-    /// just calls the deferred call, and `Frame::run_down_to` catches its panic, so the call is
-    /// the runner's tail call; if so, the runner goes through the frame's slow path.
-    pub(crate) run: Runner,
+    /// Runs the deferred call stored after the header; the second argument is the `Frame<R>`.
+    pub(crate) run: unsafe fn(*const RecordHeader, *const ()),
 }
 
-pub(crate) type Runner = unsafe fn(*const RecordHeader, *const (), bool);
-
-unsafe fn never_filled(_: *const RecordHeader, _: *const (), _: bool) {
+unsafe fn never_filled(_: *const RecordHeader, _: *const ()) {
     unreachable!("godefer::record: a record ran before it was filled")
 }
 
@@ -68,7 +63,12 @@ impl<F> StackRecord<F> {
     }
 
     #[inline(always)]
-    pub(crate) fn fill(&self, f: F, run: Runner, next: *const RecordHeader) {
+    pub(crate) fn fill(
+        &self,
+        f: F,
+        run: unsafe fn(*const RecordHeader, *const ()),
+        next: *const RecordHeader,
+    ) {
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
         // in a loop), and nothing reads it before `run_down_to` runs it.
         unsafe {
@@ -99,7 +99,6 @@ pub(crate) unsafe fn run_stack<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    slow: bool,
 ) {
     // SAFETY: per this function's contract; the record is `repr(C)` with the header first, and
     // is run once, so its call is read once.
@@ -110,11 +109,7 @@ pub(crate) unsafe fn run_stack<
             &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
-    if slow {
-        frame.run_registered::<MODE, F>(f);
-    } else {
-        f();
-    }
+    frame.run::<MODE, F>(f);
 }
 
 /// The runner of a stack record holding a `|ret|` closure.
@@ -130,7 +125,6 @@ pub(crate) unsafe fn run_stack_ret<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    slow: bool,
 ) {
     // SAFETY: as in `run_stack`.
     let (f, frame) = unsafe {
@@ -140,11 +134,7 @@ pub(crate) unsafe fn run_stack_ret<
             &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
-    if slow {
-        frame.run_ret_registered::<MODE, F>(f);
-    } else {
-        frame.with_result(f);
-    }
+    frame.run_ret::<MODE, F>(f);
 }
 
 /// Words of deferred call stored inline in a heap record.
@@ -165,7 +155,10 @@ const fn fits_inline<F>() -> bool {
 impl HeapRecord {
     /// Takes a record from the pool and stores `f` in it.
     #[inline(always)]
-    pub(crate) fn fill<F>(f: F, run: Runner) -> *mut RecordHeader {
+    pub(crate) fn fill<F>(
+        f: F,
+        run: unsafe fn(*const RecordHeader, *const ()),
+    ) -> *mut RecordHeader {
         let rec = pool::take();
         // SAFETY: `rec` is an empty record the pool just gave us, owned by nobody else; `F`
         // fits the storage when `fits_inline` says so, else the storage holds a box pointer.
@@ -216,15 +209,10 @@ pub(crate) unsafe fn run_heap<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    slow: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
-    if slow {
-        frame.run_registered::<MODE, F>(f);
-    } else {
-        f();
-    }
+    frame.run::<MODE, F>(f);
 }
 
 /// The runner of a heap record holding a `|ret|` closure.
@@ -240,15 +228,10 @@ pub(crate) unsafe fn run_heap_ret<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    slow: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
-    if slow {
-        frame.run_ret_registered::<MODE, F>(f);
-    } else {
-        frame.with_result(f);
-    }
+    frame.run_ret::<MODE, F>(f);
 }
 
 pub(crate) mod pool {
