@@ -634,6 +634,28 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
+    /// [`Frame::run_down_to`] for heap records: the runners leave the emptied records to this
+    /// loop, which gives them back to the pool in one splice at the end instead of one by one
+    /// (two thread-local stores per record less).
+    #[inline]
+    pub fn run_heap_down_to(&self, head: &Head, mark: Mark) {
+        let mut used = record::pool::Chain::new();
+        loop {
+            let rec = head.0.get();
+            if rec == mark.0 {
+                break;
+            }
+            // SAFETY: as in `run_down_to`; a heap runner only reads the call out of its record,
+            // which stays allocated (owned by nobody) until `used` gives it back.
+            unsafe {
+                head.0.set((*rec).next);
+                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast());
+                used.add(rec.cast_mut());
+            }
+        }
+        used.give();
+    }
+
     /// Ends the call: the result, or the frame's panic raised again. The macro emits this last.
     #[inline]
     pub fn finish(&self, name: &'static str, top: &Top) -> R {

@@ -174,7 +174,8 @@ impl HeapRecord {
         rec.cast()
     }
 
-    /// Moves the deferred call out and gives the record back to the pool.
+    /// Moves the deferred call out. The record is then empty; `Frame::run_heap_down_to` gives it
+    /// back to the pool after the call.
     ///
     /// # Safety
     /// `rec` was returned by `fill::<F>` and was not taken since.
@@ -191,7 +192,6 @@ impl HeapRecord {
                 *Box::from_raw(storage.cast::<*mut F>().read())
             }
         };
-        pool::give(rec);
         f
     }
 }
@@ -389,11 +389,6 @@ pub(crate) mod pool {
     /// Gives an emptied record back: to this thread's cache, spilling half of a full cache to
     /// the global pool first.
     #[inline]
-    pub(crate) fn give(rec: *mut HeapRecord) {
-        LOCAL.with(|l| give_to(l, rec, &GLOBAL));
-    }
-
-    #[inline]
     pub(crate) fn give_to(local: &List, rec: *mut HeapRecord, global: &Global) {
         if local.closed.get() {
             // Thread teardown: the cache was given back already.
@@ -406,6 +401,68 @@ pub(crate) mod pool {
             spill(local, LOCAL_CAP / 2, global);
         }
         local.push(rec);
+    }
+
+    /// Emptied records on their way back to this thread's cache, linked through `next`.
+    pub(crate) struct Chain {
+        first: *mut HeapRecord,
+        last: *mut HeapRecord,
+        len: usize,
+    }
+
+    impl Chain {
+        #[inline(always)]
+        pub(crate) fn new() -> Chain {
+            Chain {
+                first: ptr::null_mut(),
+                last: ptr::null_mut(),
+                len: 0,
+            }
+        }
+
+        /// Adds an emptied record, owned by nobody else.
+        #[inline(always)]
+        pub(crate) fn add(&mut self, rec: *mut RecordHeader) {
+            let rec = rec.cast::<HeapRecord>();
+            // SAFETY: `rec` is an emptied record handed to this chain.
+            unsafe { (*rec).header.next = self.first.cast_const().cast() };
+            if self.first.is_null() {
+                self.last = rec;
+            }
+            self.first = rec;
+            self.len += 1;
+        }
+
+        /// Gives the records to this thread's cache in one splice, or one by one (spilling to
+        /// the global pool) when they would overfill it.
+        #[inline(always)]
+        pub(crate) fn give(self) {
+            if self.len == 0 {
+                return;
+            }
+            LOCAL.with(|l| {
+                if !l.closed.get() && l.len() + self.len <= LOCAL_CAP {
+                    // SAFETY: `last` ends the chain; the records are handed to the list.
+                    unsafe { (*self.last).header.next = l.head.get().cast_const().cast() };
+                    l.head.set(self.first);
+                    l.len.set(l.len() + self.len);
+                } else {
+                    self.give_slowly(l);
+                }
+            });
+        }
+
+        #[cold]
+        #[inline(never)]
+        fn give_slowly(self, local: &List) {
+            let mut at = self.first;
+            while !at.is_null() {
+                // SAFETY: a chained record, read before it is handed on.
+                let next = unsafe { (*at).header.next }.cast_mut().cast::<HeapRecord>();
+                give_to(local, at, &GLOBAL);
+                at = next;
+            }
+        }
     }
 
     /// Empties a private pool (tests).

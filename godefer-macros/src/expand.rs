@@ -636,7 +636,7 @@ impl Emit<'_> {
                     let #m = #frame.mark(&#head);
                     let #k = #frame.#push::<{ #mode }, _>(&#head, #closure);
                     #cont
-                    #frame.run_down_to(&#head, #m);
+                    #frame.run_heap_down_to(&#head, #m);
                     ::godefer::__private::Keep::release(#k);
                 }
             }
@@ -689,7 +689,7 @@ impl Emit<'_> {
                         #(#[allow(unused_assignments)] let mut #keeps = ::core::option::Option::None;)*
                     },
                     quote! {
-                        #frame.run_down_to(&#head, #mark);
+                        #frame.run_heap_down_to(&#head, #mark);
                         #(::godefer::__private::Keep::release_slot(#keeps);)*
                     },
                 )
