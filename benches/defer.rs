@@ -36,6 +36,7 @@ fn open_coded(c: &mut Criterion) {
     let mut g = c.benchmark_group("defer8");
     g.bench_function("godefer", |b| b.iter(defer8));
     g.bench_function("scopeguard", |b| b.iter(defer8_scopeguard));
+    g.bench_function("calls", |b| b.iter(calls8));
     g.finish();
 }
 

@@ -1,12 +1,13 @@
 //! The frame: what one call of a `#[godefer::func]` function keeps in its own stack frame.
 //!
-//! The macro emits `Frame::enter` at the top of every lowered function, wraps the body in
+//! The macro emits `Frame::new` and `Frame::start` at the top of every lowered function (and a
+//! [`Head`] for the record strategies), wraps the body in
 //! [`Frame::nest`] scopes, runs deferred calls with [`Frame::run`] / [`Frame::run_ret`] (open-coded
 //! defers) or [`Frame::run_down_to`] (records), and ends with [`Frame::finish`], which returns the
 //! result slot or raises the frame's panic again.
 //!
 //! A panic in the body is caught once, by the innermost `nest` around it, and kept in the frame
-//! (`FrameCore::panic`); the enclosing scopes then return normally and run their deferred calls
+//! (`Cold::rec`); the enclosing scopes then return normally and run their deferred calls
 //! with `recover` armed. No scope raises it again until `finish`.
 
 #![allow(missing_docs)] // reached only through `__private`, which is not public API

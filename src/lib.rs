@@ -168,7 +168,9 @@
 //!
 //! ```text
 //! fn f(a: Res) -> u32 {
-//!     let frame = Frame::<u32>::enter(/* zero value */);
+//!     let top;                                     // outermost godefer frame? (dropped last)
+//!     let frame = Frame::<u32, _, _>::new(/* zero value */);
+//!     top = frame.start();
 //!     frame.nest(|| {                              // catches a panic of this scope
 //!         let recv = a;                            // receiver evaluated now
 //!         let d0 = move || recv.close();           // the deferred call, in a local
@@ -180,15 +182,21 @@
 //!         if let Some(f) = s1 { frame.run(f) }     // newest first
 //!         frame.run(d0);
 //!     });
-//!     frame.finish()                               // the result, or the panic raised again
+//!     frame.finish(&top)                           // the result, or the panic raised again
 //! }
 //! ```
 //!
-//! Frame records: each `defer!` fills a `StackRecord` declared in the frame and links it
-//! (`frame.push_stack(&rec, closure)`); each scope ends with `frame.run_down_to(mark)`, which pops
-//! and runs the records registered since its mark. Heap records: the same with
-//! `frame.push_heap(closure)`, which takes a record from the pool (a token returned by it keeps
-//! the closure's borrows alive until the records ran).
+//! Frame records: each `defer!` fills a `StackRecord` declared in the frame and links it into a
+//! list whose head is a local of its own (`frame.push_stack(&head, &rec, closure)`); each scope
+//! ends with `frame.run_down_to(&head, mark)`, which pops and runs the records registered since
+//! its mark. Heap records: the same with `frame.push_heap(&head, closure)`, which takes a record
+//! from the pool (a token returned by it keeps the closure's borrows alive until the records
+//! ran), and `run_heap_down_to`, which gives the emptied records back to the pool together.
+//!
+//! On the happy path a frame writes nothing into itself: what a panic needs is initialised
+//! only when the frame first catches one (or is entered while a deferred call is recovering),
+//! and the outermost godefer frame of a thread notes on entry and exit, in a thread local,
+//! that a godefer frame is active (the panic hook needs to know).
 //!
 //! The body is split into nested scopes at each top-level `defer!` (and at each top-level `let`
 //! followed by a statement with a nested `defer!`): this is what lets a deferred call borrow the

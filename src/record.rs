@@ -181,18 +181,17 @@ impl HeapRecord {
     /// `rec` was returned by `fill::<F>` and was not taken since.
     #[inline(always)]
     unsafe fn take<F>(rec: *const RecordHeader) -> F {
-        let rec = rec.cast::<HeapRecord>().cast_mut();
+        let rec = rec.cast::<HeapRecord>();
         // SAFETY: per this function's contract, the storage holds an `F` (or a box of one)
         // written by `fill::<F>` and not yet read.
-        let f = unsafe {
+        unsafe {
             let storage = ptr::addr_of!((*rec).storage).cast::<u8>();
             if fits_inline::<F>() {
                 storage.cast::<F>().read()
             } else {
                 *Box::from_raw(storage.cast::<*mut F>().read())
             }
-        };
-        f
+        }
     }
 }
 

@@ -120,7 +120,7 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     }
     let origin = Origin {
         location: info.location().map(|l| Location {
-            file: l.file().into(),
+            file: shared_file(l.file()),
             line: l.line(),
             column: l.column(),
         }),
@@ -149,6 +149,29 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     }
     state::mark_stale();
     true
+}
+
+thread_local! {
+    /// The file name of the last panic location this thread saw: panics in a loop (or a
+    /// benchmark) come from the same few places, and sharing the name saves an allocation per
+    /// panic.
+    static LAST_FILE: RefCell<Option<std::sync::Arc<str>>> = const { RefCell::new(None) };
+}
+
+fn shared_file(file: &str) -> std::sync::Arc<str> {
+    LAST_FILE
+        .try_with(|last| {
+            let mut last = last.borrow_mut();
+            match &*last {
+                Some(f) if **f == *file => f.clone(),
+                _ => {
+                    let f: std::sync::Arc<str> = file.into();
+                    *last = Some(f.clone());
+                    f
+                }
+            }
+        })
+        .unwrap_or_else(|_| file.into())
 }
 
 /// What `COLD.try_with` gives back when the thread's cold state is gone.

@@ -92,6 +92,19 @@ pub fn defer8() {
     defer!(take1(8));
 }
 
+/// The floor under any way of deferring eight calls: the eight calls, made directly.
+#[inline(never)]
+pub fn calls8() {
+    take1(8);
+    take1(7);
+    take1(6);
+    take1(5);
+    take1(4);
+    take1(3);
+    take1(2);
+    take1(1);
+}
+
 #[inline(never)]
 pub fn defer8_scopeguard() {
     scopeguard::defer! { take1(1); }

@@ -536,15 +536,14 @@ impl Emit<'_> {
         let mut inner = quote!(#(#plain)*);
         match split {
             None => {
-                match &self.tail {
-                    // A diverging tail (`panic!(..)`, a `-> !` call) makes the store unreachable.
-                    Some(t) => inner.extend(quote! {
+                // A diverging tail (`panic!(..)`, a `-> !` call) makes the store unreachable.
+                // Without a tail (falling off the end of a body returning `()`) there is nothing
+                // to store: `finish` returns the zero value `()`.
+                if let Some(t) = &self.tail {
+                    inner.extend(quote! {
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         #frame.set_result(#t);
-                    }),
-                    // Falling off the end of a body returning `()`: nothing to store, `finish`
-                    // returns the zero value `()`.
-                    None => {}
+                    });
                 }
             }
             Some(j) => match self.top_site[j] {
