@@ -368,7 +368,7 @@ fn global_pool_spill_and_refill_by_halves() {
 
     // A fresh thread takes: its empty cache refills from the global pool; the records move
     // from one level to the other, none is allocated.
-    thread::spawn(|| {
+    let at_exit = thread::spawn(|| {
         let ran = Cell::new(0);
         let (l0, g0) = pool_counts();
         assert_eq!(l0, 0);
@@ -386,11 +386,15 @@ fn global_pool_spill_and_refill_by_halves() {
         let (l2, g2) = assert_pools_bounded();
         assert_eq!(g2 + l2, g0, "({l0}, {g0}) -> ({l2}, {g2})");
         assert_eq!(ran.get(), TAKE_DEFERS + SPILL_DEFERS);
+        assert!(l2 > 0);
+        g2
     })
     .join()
     .unwrap();
-    // The thread's cache went back to the global pool when it ended.
-    assert_eq!(pool_counts().1, GLOBAL_CAP);
+    // The thread's cache was freed when it ended, not handed to the global pool (records
+    // handed from thread to thread end up sharing cache lines between threads: see the pool's
+    // docs).
+    assert_eq!(pool_counts().1, at_exit);
 }
 
 // ---- 3. Memory ----
