@@ -516,7 +516,22 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call(|| self.with_result(f), MODE);
     }
 
-    fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
+    /// A record's deferred call, for a registered frame: out of line, so the runners' common
+    /// path (a tail call of the deferred call) saves no registers.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
+        self.core.run_call(f, MODE);
+    }
+
+    /// As [`Frame::run_registered`], for a `|ret|` closure.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
+        self.run_ret::<MODE, F>(f);
+    }
+
+    pub(crate) fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
         // SAFETY: only the frame's own methods touch `slot`, and none of them runs while a
         // deferred call does (the body is over, `finish` comes after every deferred call); the
         // `&mut` ends before this function returns or unwinds. Writing through the cell instead
@@ -616,23 +631,29 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         *keep = Some(self.push_heap_ret::<MODE, F>(head, f));
     }
 
-    /// Runs every record registered after `mark`, newest first (Go's `deferreturn`).
+    /// Runs every stack record registered after `mark`, newest first (Go's `deferreturn`).
+    ///
+    /// One `catch_unwind` around the whole run rather than one per record: while the frame is
+    /// not registered, each runner just calls its deferred call (a tail call), and a panic of
+    /// one ends up here, registers the frame, and the rest run through the slow path. Keeping
+    /// nothing alive across the deferred call in the runner saves it a prologue and epilogue
+    /// per record.
     #[inline]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
-        loop {
-            let rec = head.0.get();
-            if rec == mark.0 {
-                break;
-            }
-            // SAFETY: every record linked into `head` is live until it runs: stack records are
-            // locals the macro declares in a scope that encloses this call, heap records belong
-            // to the pool until their runner gives them back. Each runs once: it is unlinked
-            // before its runner is called.
-            unsafe {
-                head.0.set((*rec).next);
-                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast());
+        let frame = (self as *const Frame<R, Z, S>).cast();
+        if !self.core.registered() {
+            // SAFETY: see `run_records`; the frame is not registered, and cannot become so
+            // before a deferred call panics, which ends this run.
+            let fast = catch_unwind(AssertUnwindSafe(|| unsafe {
+                run_records(head, mark, frame, true)
+            }));
+            match fast {
+                Ok(()) => return,
+                Err(payload) => self.core.caught_from_deferred(payload),
             }
         }
+        // SAFETY: as above; the frame is registered now, runners take its slow path.
+        unsafe { run_records(head, mark, frame, false) }
     }
 
     /// [`Frame::run_down_to`] for heap records: the runners leave the emptied records to this
@@ -650,7 +671,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             // which stays allocated (owned by nobody) until `used` gives it back.
             unsafe {
                 head.0.set((*rec).next);
-                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast());
+                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast(), false);
                 used.add(rec.cast_mut());
             }
         }
@@ -697,6 +718,28 @@ fn link(head: &Head, rec: *mut RecordHeader) {
     // SAFETY: `rec` was just taken from the pool and filled; nothing else points to it.
     unsafe { (*rec).next = head.0.get() };
     head.0.set(rec);
+}
+
+/// Pops and runs the records registered after `mark`; `fast` is the runners' third argument.
+///
+/// # Safety
+/// Every record linked into `head` is live until it runs: stack records are locals the macro
+/// declares in a scope that encloses the call, heap records belong to the pool until their runner
+/// gives them back. Each runs once: it is unlinked before its runner is called. `frame` is the
+/// frame the records were registered with, and `fast` only if it is not registered.
+#[inline(always)]
+unsafe fn run_records(head: &Head, mark: Mark, frame: *const (), fast: bool) {
+    loop {
+        let rec = head.0.get();
+        if rec == mark.0 {
+            break;
+        }
+        // SAFETY: per this function's contract.
+        unsafe {
+            head.0.set((*rec).next);
+            ((*rec).run)(rec, frame, fast);
+        }
+    }
 }
 
 /// The position of the newest record when a scope started. Not public API.

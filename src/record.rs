@@ -33,11 +33,16 @@ use crate::zero::ZeroSource;
 #[repr(C)]
 pub struct RecordHeader {
     pub(crate) next: *const RecordHeader,
-    /// Runs the deferred call stored after the header; the second argument is the `Frame<R>`.
-    pub(crate) run: unsafe fn(*const RecordHeader, *const ()),
+    /// Runs the deferred call stored after the header; the second argument is the `Frame`. The
+    /// third (stack records only; heap runners ignore it) says the frame is not registered and
+    /// the caller catches panics (see `Frame::run_down_to`): the runner then only calls the
+    /// deferred call.
+    pub(crate) run: Runner,
 }
 
-unsafe fn never_filled(_: *const RecordHeader, _: *const ()) {
+pub(crate) type Runner = unsafe fn(*const RecordHeader, *const (), bool);
+
+unsafe fn never_filled(_: *const RecordHeader, _: *const (), _: bool) {
     unreachable!("godefer::record: a record ran before it was filled")
 }
 
@@ -66,7 +71,7 @@ impl<F> StackRecord<F> {
     pub(crate) fn fill(
         &self,
         f: F,
-        run: unsafe fn(*const RecordHeader, *const ()),
+        run: Runner,
         next: *const RecordHeader,
     ) {
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
@@ -99,6 +104,7 @@ pub(crate) unsafe fn run_stack<
 >(
     rec: *const RecordHeader,
     frame: *const (),
+    fast: bool,
 ) {
     // SAFETY: per this function's contract; the record is `repr(C)` with the header first, and
     // is run once, so its call is read once.
@@ -109,7 +115,11 @@ pub(crate) unsafe fn run_stack<
             &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
-    frame.run::<MODE, F>(f);
+    if fast {
+        f();
+    } else {
+        frame.run_registered::<MODE, F>(f);
+    }
 }
 
 /// The runner of a stack record holding a `|ret|` closure.
@@ -125,6 +135,7 @@ pub(crate) unsafe fn run_stack_ret<
 >(
     rec: *const RecordHeader,
     frame: *const (),
+    fast: bool,
 ) {
     // SAFETY: as in `run_stack`.
     let (f, frame) = unsafe {
@@ -134,7 +145,11 @@ pub(crate) unsafe fn run_stack_ret<
             &*frame.cast::<Frame<R, Z, S>>(),
         )
     };
-    frame.run_ret::<MODE, F>(f);
+    if fast {
+        frame.with_result(f);
+    } else {
+        frame.run_ret_registered::<MODE, F>(f);
+    }
 }
 
 /// Words of deferred call stored inline in a heap record.
@@ -157,7 +172,7 @@ impl HeapRecord {
     #[inline(always)]
     pub(crate) fn fill<F>(
         f: F,
-        run: unsafe fn(*const RecordHeader, *const ()),
+        run: Runner,
     ) -> *mut RecordHeader {
         let rec = pool::take();
         // SAFETY: `rec` is an empty record the pool just gave us, owned by nobody else; `F`
@@ -208,6 +223,7 @@ pub(crate) unsafe fn run_heap<
 >(
     rec: *const RecordHeader,
     frame: *const (),
+    _: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
@@ -227,6 +243,7 @@ pub(crate) unsafe fn run_heap_ret<
 >(
     rec: *const RecordHeader,
     frame: *const (),
+    _: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
