@@ -68,12 +68,7 @@ impl<F> StackRecord<F> {
     }
 
     #[inline(always)]
-    pub(crate) fn fill(
-        &self,
-        f: F,
-        run: Runner,
-        next: *const RecordHeader,
-    ) {
+    pub(crate) fn fill(&self, f: F, run: Runner, next: *const RecordHeader) {
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
         // in a loop), and nothing reads it before `run_down_to` runs it.
         unsafe {
@@ -170,10 +165,7 @@ const fn fits_inline<F>() -> bool {
 impl HeapRecord {
     /// Takes a record from the pool and stores `f` in it.
     #[inline(always)]
-    pub(crate) fn fill<F>(
-        f: F,
-        run: Runner,
-    ) -> *mut RecordHeader {
+    pub(crate) fn fill<F>(f: F, run: Runner) -> *mut RecordHeader {
         let rec = pool::take();
         // SAFETY: `rec` is an empty record the pool just gave us, owned by nobody else; `F`
         // fits the storage when `fits_inline` says so, else the storage holds a box pointer.
