@@ -266,3 +266,49 @@ fn a_recovering_deferred_frame_leaves_the_registered_list_as_it_found_it() {
     );
     assert!(crate::state::SPECIAL.with(|s| s.get().is_null()));
 }
+
+/// Records run by one `catch_unwind` per scope: a deferred call that panics in the middle of a
+/// run sends the rest down the slow path, where the oldest one recovers.
+#[crate::func(strategy = "frame")]
+fn frame_records_panic_midway() -> u8 {
+    defer!(|ret: &mut u8| {
+        if let Some(p) = crate::recover() {
+            log(format!("recovered {p}"));
+            *ret = 5;
+        }
+    });
+    defer!(log("after the panic"));
+    defer!(|| panic!("midway"));
+    defer!(log("before the panic"));
+    1
+}
+
+#[crate::func(strategy = "heap")]
+fn heap_records_panic_midway() -> u8 {
+    defer!(|ret: &mut u8| {
+        if let Some(p) = crate::recover() {
+            log(format!("recovered {p}"));
+            *ret = 6;
+        }
+    });
+    for i in 0..3 {
+        defer!(move || {
+            if i == 1 {
+                panic!("heap midway");
+            }
+            log(format!("heap {i}"));
+        });
+    }
+    2
+}
+
+#[test]
+fn a_deferred_panic_midway_through_the_records_is_recovered_by_an_older_one() {
+    assert_eq!(frame_records_panic_midway(), 5);
+    assert_eq!(
+        take_log(),
+        ["before the panic", "after the panic", "recovered midway"]
+    );
+    assert_eq!(heap_records_panic_midway(), 6);
+    assert_eq!(take_log(), ["heap 2", "heap 0", "recovered heap midway"]);
+}
