@@ -337,7 +337,13 @@ pub(crate) fn leave(record: PanicRecord, outermost: bool) -> Box<dyn Any + Send>
 pub(crate) fn flush_stale() {
     let taken = COLD.try_with(|c| {
         let mut c = c.borrow_mut();
-        (std::mem::take(&mut c.kept), c.in_flight.take())
+        // Usually empty: leave the vector (and its buffer, reused by the next panic) in place.
+        let kept = if c.kept.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut c.kept)
+        };
+        (kept, c.in_flight.take())
     });
     let teardown = TEARDOWN_KEPT.with(|k| k.replace(std::ptr::null_mut()));
     if !teardown.is_null() {
