@@ -263,6 +263,10 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
             }
             None => (None, Vec::new()),
         };
+        // Nothing left waiting: the outermost frame's exit need not look (see `flush_stale`).
+        if c.kept.is_empty() {
+            state::clear_stale();
+        }
         (in_flight, origin, newer)
     });
     let (in_flight, origin, newer) =

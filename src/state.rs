@@ -177,6 +177,15 @@ pub(crate) fn in_frame() -> bool {
     TOP.try_with(|t| t.get() >= top::LIVE).unwrap_or(false)
 }
 
+/// Notes that no report waits in the cold state any more.
+pub(crate) fn clear_stale() {
+    let _ = TOP.try_with(|t| {
+        if t.get() == top::STALE {
+            t.set(top::LIVE);
+        }
+    });
+}
+
 /// Notes that a report waits in the cold state, for the outermost frame to print on exit.
 pub(crate) fn mark_stale() {
     let _ = TOP.try_with(|t| {
