@@ -90,6 +90,15 @@ impl FrameCore {
         state::SPECIAL.with(|s| ptr::eq(s.get(), self))
     }
 
+    /// Whether any frame of the thread is registered: false on the happy path, where it is a
+    /// test of one thread local against zero, with no need for the frame's address. The slow
+    /// paths it leads to ask [`FrameCore::registered`] (frames entered inside a recovering
+    /// deferred call take them although not registered themselves).
+    #[inline(always)]
+    fn any_registered() -> bool {
+        state::SPECIAL.with(|s| !s.get().is_null())
+    }
+
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
     /// frame (`registered()`), or the frame `recover` reaches through the armed pointer (only a
     /// panicking, hence registered, frame arms; frames its deferred call entered may have
@@ -156,7 +165,7 @@ impl FrameCore {
 
     #[inline(always)]
     fn has(&self, bits: u8) -> bool {
-        self.registered() && self.cold().flags.get() & bits != 0
+        Self::any_registered() && self.registered() && self.cold().flags.get() & bits != 0
     }
 
     #[inline(always)]
@@ -200,6 +209,15 @@ impl FrameCore {
         drop(self.take_rec(flag::GHOST));
         if let Some(record) = self.take_rec(flag::PANIC) {
             drop_payload(record.payload);
+        }
+    }
+
+    /// The exit of a frame while some frame of the thread is registered.
+    #[cold]
+    #[inline(never)]
+    fn exit_if_registered(&self) {
+        if self.registered() {
+            self.exit_slow();
         }
     }
 
@@ -294,7 +312,7 @@ impl FrameCore {
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
         // A frame registers itself only in its own slow paths, never while a deferred call of
         // its own runs: the answer holds after the call too.
-        let slow = self.registered();
+        let slow = Self::any_registered();
         if slow {
             self.before_call(mode);
         }
@@ -311,6 +329,9 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn before_call(&self, mode: u8) {
+        if !self.registered() {
+            return;
+        }
         let cold = self.cold();
         if cold.flags.get() & flag::LEVELED != 0 {
             state::set_level(cold.level.get().wrapping_add(1));
@@ -325,6 +346,12 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn after_call(&self, result: std::thread::Result<()>) {
+        if !self.registered() {
+            if let Err(payload) = result {
+                self.caught_from_deferred(payload);
+            }
+            return;
+        }
         let cold = self.cold();
         if cold.flags.get() & flag::ARMING != 0 {
             cold.flags.set(cold.flags.get() & !flag::ARMING);
@@ -433,13 +460,22 @@ impl ResultSlot<()> for UnitSlot {
 /// and puts it back on exit. A local of its own, declared before the frame (so dropped after
 /// it) and never borrowed by the body's closures, so it stays in a register. Not public API.
 pub struct Top {
-    outer: bool,
+    /// `state::TOP` as this frame found it: below `LIVE` for the outermost frame. (The value
+    /// rather than a `bool` made from it: one value, not two, kept across the body.)
+    found: u8,
+}
+
+impl Top {
+    #[inline(always)]
+    fn outer(&self) -> bool {
+        self.found < state::top::LIVE
+    }
 }
 
 impl Drop for Top {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.outer {
+        if self.outer() {
             state::TOP.with(|t| {
                 if t.get() != state::top::LIVE {
                     report::flush_stale();
@@ -469,7 +505,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// something is armed (see `state`).
     #[inline(always)]
     pub fn start(&self) -> Top {
-        let outer = state::TOP.with(|t| {
+        let found = state::TOP.with(|t| {
             // Loaded only to branch on, and the store is a constant: consecutive calls carry
             // no data dependency through the thread-local state (see `state`).
             let top = t.get();
@@ -478,15 +514,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                     report::ensure_hook();
                 }
                 t.set(state::top::LIVE);
-                true
-            } else {
-                false
             }
+            top
         });
         if state::armed() {
             self.core.enter_armed();
         }
-        Top { outer }
+        Top { found }
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
@@ -641,7 +675,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
         let frame = (self as *const Frame<R, Z, S>).cast();
-        if !self.core.registered() {
+        if !(FrameCore::any_registered() && self.core.registered()) {
             // SAFETY: see `run_records`; the frame is not registered, and cannot become so
             // before a deferred call panics, which ends this run.
             let fast = catch_unwind(AssertUnwindSafe(|| unsafe {
@@ -682,7 +716,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn finish(&self, name: &'static str, top: &Top) -> R {
         if self.core.panicking() {
-            self.raise_again(top.outer);
+            self.raise_again(top.outer());
         }
         match self.slot.take() {
             Some(value) => value,
@@ -707,8 +741,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.core.registered() {
-            self.core.exit_slow();
+        if FrameCore::any_registered() {
+            self.core.exit_if_registered();
         }
     }
 }
