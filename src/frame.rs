@@ -18,7 +18,7 @@ use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::panic::{Earlier, Panic, PanicRecord};
+use crate::panic::{Earlier, Ghost, Panic, PanicRecord};
 use crate::record::{self, RecordHeader, StackRecord};
 use crate::report;
 use crate::state;
@@ -30,8 +30,6 @@ mod flag {
     pub const LEVELED: u8 = 2;
     /// `Cold::rec` is the panic this frame is handling.
     pub const PANIC: u8 = 4;
-    /// `Cold::rec` is what the current deferred call recovered (see `FrameCore::recover`).
-    pub const GHOST: u8 = 8;
     /// A `recover` stopped a panic of this frame.
     pub const RECOVERED: u8 = 16;
     /// A deferred call runs with `recover` armed; `Cold::saved` holds what arming replaced.
@@ -46,8 +44,10 @@ struct Cold {
     flags: Cell<u8>,
     /// The level of this frame's body, when `LEVELED` (see `state`).
     level: Cell<u32>,
-    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` or `GHOST` is set.
+    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` is set.
     rec: Cell<*mut PanicRecord>,
+    /// What the current deferred call recovered (see `FrameCore::recover`).
+    ghost: Cell<Option<Ghost>>,
     /// The frame registered before this one, put back on exit.
     prev: *const FrameCore,
     /// What arming `recover` for the running deferred call replaced, while `ARMING`.
@@ -134,6 +134,7 @@ impl FrameCore {
                 flags: Cell::new(flags),
                 level: Cell::new(level),
                 rec: Cell::new(ptr::null_mut()),
+                ghost: Cell::new(None),
                 prev,
                 saved: Cell::new(state::Saved::NONE),
             });
@@ -173,16 +174,16 @@ impl FrameCore {
         self.has(flag::PANIC)
     }
 
-    /// Takes the record stored under `bit` (`PANIC` or `GHOST`), if that is what `rec` holds.
-    /// Only for a registered frame (see `cold`).
+    /// Takes the record stored under `bit` (`PANIC`), if that is what `rec` holds. Only for a
+    /// registered frame (see `cold`).
     fn take_rec(&self, bit: u8) -> Option<Box<PanicRecord>> {
         let cold = self.cold();
         if cold.flags.get() & bit == 0 {
             return None;
         }
         cold.flags.set(cold.flags.get() & !bit);
-        // SAFETY: `rec` holds a pointer from `Box::into_raw` while `PANIC` or `GHOST` is set
-        // (`put_rec`), and clearing the bit above gives up the frame's ownership of it.
+        // SAFETY: `rec` holds a pointer from `Box::into_raw` while `PANIC` is set (`put_rec`),
+        // and clearing the bit above gives up the frame's ownership of it.
         Some(unsafe { Box::from_raw(cold.rec.get()) })
     }
 
@@ -190,7 +191,7 @@ impl FrameCore {
     /// calls this, after taking what it held).
     /// Only for a registered frame (see `cold`).
     fn put_rec(&self, bit: u8, record: Box<PanicRecord>) {
-        drop(self.take_rec(flag::GHOST));
+        drop(self.cold().ghost.take());
         if let Some(old) = self.take_rec(flag::PANIC) {
             // Not reachable: the body stops at its first panic, and a deferred call's panic
             // takes the old one first. Keep the newest, as Go would.
@@ -206,7 +207,7 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn clear(&self) {
-        drop(self.take_rec(flag::GHOST));
+        drop(self.cold().ghost.take());
         if let Some(record) = self.take_rec(flag::PANIC) {
             drop_payload(record.payload);
         }
@@ -227,9 +228,7 @@ impl FrameCore {
     #[inline(never)]
     fn exit_slow(&self) {
         let cold = self.cold();
-        if cold.flags.get() & (flag::PANIC | flag::GHOST) != 0 {
-            self.clear();
-        }
+        self.clear();
         if cold.flags.get() & flag::LEVELED != 0 {
             state::set_level(cold.level.get().wrapping_sub(2));
         }
@@ -252,22 +251,19 @@ impl FrameCore {
         self.register(0, 0);
         let mut record = report::claim(payload);
         let mut chain = Vec::new();
-        if let Some(ghost) = self.take_rec(flag::GHOST) {
-            let PanicRecord {
-                earlier, recovered, ..
-            } = *ghost;
+        if let Some(ghost) = self.cold().ghost.take() {
+            let Ghost {
+                earlier,
+                recovered: mut summary,
+            } = ghost;
             chain = earlier;
-            if let Some(mut summary) = recovered {
-                // The same payload raised again without the hook (`resume_unwind`) keeps its
-                // origin.
-                let addr = report::payload_addr(&*record.payload);
-                if record.origin.is_none()
-                    && matches!(&summary.resumable, Some((a, _)) if *a == addr)
-                {
-                    record.origin = summary.resumable.take().map(|(_, origin)| origin);
-                }
-                chain.push(summary);
+            // The same payload raised again without the hook (`resume_unwind`) keeps its
+            // origin.
+            let addr = report::payload_addr(&*record.payload);
+            if record.origin.is_none() && matches!(&summary.resumable, Some((a, _)) if *a == addr) {
+                record.origin = summary.resumable.take().map(|(_, origin)| origin);
             }
+            chain.push(summary);
         } else if let Some(old) = self.take_rec(flag::PANIC) {
             let PanicRecord {
                 payload, earlier, ..
@@ -283,24 +279,25 @@ impl FrameCore {
         self.put_rec(flag::PANIC, record);
     }
 
-    /// `recover` found this frame armed. The record's box stays with the frame, emptied of its
-    /// payload, as the summary the report needs if the deferred call panics in turn: a recover
+    /// `recover` found this frame armed. The record's box becomes the `Panic`; the frame keeps
+    /// what the report needs if the deferred call panics in turn (the [`Ghost`]): a recover
     /// allocates nothing.
     pub(crate) fn recover(&self) -> Option<Panic> {
         let mut record = self.take_rec(flag::PANIC)?;
         let cold = self.cold();
         cold.flags.set(cold.flags.get() | flag::RECOVERED);
-        let location = record.origin.as_ref().and_then(|o| o.location.clone());
-        let payload = std::mem::replace(&mut record.payload, Box::new(()));
-        let mut summary = Earlier::of(&*payload, true);
+        let mut summary = Earlier::of(&*record.payload, true);
         if let Some(origin) = record.origin.take() {
-            summary.resumable = Some((report::payload_addr(&*payload), origin));
+            record.location = origin.location.clone();
+            summary.resumable = Some((report::payload_addr(&*record.payload), origin));
         }
-        record.recovered = Some(summary);
         // Arming ends at the first recover: one deferred call recovers at most one panic of
-        // this frame, so nothing else is held.
-        self.put_rec(flag::GHOST, record);
-        Some(Panic::new(payload, location))
+        // this frame, so no other ghost is held.
+        cold.ghost.set(Some(Ghost {
+            earlier: std::mem::take(&mut record.earlier),
+            recovered: summary,
+        }));
+        Some(Panic::new(record))
     }
 
     /// Runs a deferred call. The happy path is one thread-local load, a compare and a
@@ -357,7 +354,7 @@ impl FrameCore {
             cold.flags.set(cold.flags.get() & !flag::ARMING);
             state::disarm(cold.saved.get());
             if result.is_ok() {
-                drop(self.take_rec(flag::GHOST));
+                drop(cold.ghost.take());
             }
         }
         if let Err(payload) = result {

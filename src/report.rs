@@ -280,7 +280,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
                 payload,
                 origin: f.origin,
                 earlier: f.earlier,
-                recovered: None,
+                location: None,
             });
         }
         print_in_flight(f);
@@ -289,7 +289,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
         payload,
         origin,
         earlier: Vec::new(),
-        recovered: None,
+        location: None,
     })
 }
 
