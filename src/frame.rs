@@ -313,7 +313,7 @@ impl FrameCore {
         if slow {
             self.before_call(mode);
         }
-        let result = catch_unwind(AssertUnwindSafe(f));
+        let result = catch(f);
         if slow {
             self.after_call(result);
         } else if let Err(payload) = result {
@@ -361,6 +361,21 @@ impl FrameCore {
             self.caught_from_deferred(payload);
         }
     }
+}
+
+/// `catch_unwind` of a closure, with the call inlined: `AssertUnwindSafe`'s own `call_once` is
+/// not always inlined, and left out of line it puts a machine frame of its own between the
+/// body and the catch, which every panic then pays for in the unwinder.
+#[inline(always)]
+fn catch<F: FnOnce()>(f: F) -> std::thread::Result<()> {
+    let f = AssertUnwindSafe(f);
+    catch_unwind(
+        #[inline(always)]
+        move || {
+            let f = f;
+            (f.0)()
+        },
+    )
 }
 
 /// Drops a panic payload that nobody will see again. Its `Drop` may panic itself: that second
@@ -524,7 +539,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// the body after which deferred calls must still run in one of these.
     #[inline(always)]
     pub fn nest<F: FnOnce()>(&self, body: F) {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(body)) {
+        if let Err(payload) = catch(body) {
             self.core.caught(payload);
         }
     }
