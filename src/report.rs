@@ -276,7 +276,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
     }
     if let Some(f) = in_flight {
         if f.payload_addr == addr {
-            return Box::new(PanicRecord {
+            return crate::panic::new_record(PanicRecord {
                 payload,
                 origin: f.origin,
                 earlier: f.earlier,
@@ -285,7 +285,7 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
         }
         print_in_flight(f);
     }
-    Box::new(PanicRecord {
+    crate::panic::new_record(PanicRecord {
         payload,
         origin,
         earlier: Vec::new(),
