@@ -30,7 +30,10 @@ use crate::state;
 /// What the report of a panic needs beyond its payload, taken by the hook where it started.
 pub(crate) struct Origin {
     pub(crate) location: Option<Location>,
-    backtrace: Option<Backtrace>,
+    /// Boxed: a `Backtrace` is large, and an origin is moved several times on every panic
+    /// (into the kept list, the frame's record, the report); boxed, only a panic that captures
+    /// a backtrace pays for it.
+    backtrace: Option<Box<Backtrace>>,
     /// The payload's type and, for string payloads, its message: used to check that a kept
     /// origin belongs to the payload a frame caught.
     payload_type: TypeId,
@@ -241,9 +244,9 @@ fn os_thread_id() -> Option<u64> {
     None
 }
 
-fn capture_backtrace() -> Option<Backtrace> {
+fn capture_backtrace() -> Option<Box<Backtrace>> {
     let bt = Backtrace::capture();
-    (bt.status() == BacktraceStatus::Captured).then_some(bt)
+    (bt.status() == BacktraceStatus::Captured).then(|| Box::new(bt))
 }
 
 /// Builds the record of a panic a frame just caught: with the origin passed up by an inner
