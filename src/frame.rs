@@ -61,8 +61,8 @@ struct Cold {
 /// into itself. Stores were what the defer1 benchmark paid for (each one about 0.3 ns there,
 /// more for thread-local ones), so everything a panic needs sits in [`Cold`], left
 /// uninitialised until a slow path registers the frame in the thread's `state::SPECIAL` list;
-/// the happy path tests "is this frame the registered one" (one thread-local load and a
-/// compare) before each deferred call and at exit.
+/// the happy path tests "is any frame of the thread registered" (one thread-local load compared
+/// with zero) before each deferred call and at exit, and asks about this frame only if so.
 pub struct FrameCore {
     /// Initialised while this frame is registered (`state::SPECIAL` points at it, or at a frame
     /// registered after it that is still running).
