@@ -27,13 +27,11 @@ use crate::zero::ZeroSource;
 /// The bits of [`Cold::flags`].
 mod flag {
     /// Entered while something was armed: this frame counts levels (see `state`).
-    pub const LEVELED: u8 = 2;
-    /// `Cold::rec` is the panic this frame is handling.
-    pub const PANIC: u8 = 4;
+    pub const LEVELED: u8 = 1;
     /// A `recover` stopped a panic of this frame.
-    pub const RECOVERED: u8 = 16;
+    pub const RECOVERED: u8 = 2;
     /// A deferred call runs with `recover` armed; `Cold::saved` holds what arming replaced.
-    pub const ARMING: u8 = 32;
+    pub const ARMING: u8 = 4;
 }
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
@@ -44,7 +42,8 @@ struct Cold {
     flags: Cell<u8>,
     /// The level of this frame's body, when `LEVELED` (see `state`).
     level: Cell<u32>,
-    /// A `Box<PanicRecord>` turned raw, owned by the frame while `PANIC` is set.
+    /// The panic this frame is handling (null if none): a `Box<PanicRecord>` turned raw, owned
+    /// by the frame.
     rec: Cell<*mut PanicRecord>,
     /// What the current deferred call recovered (see `FrameCore::recover`).
     ghost: Cell<Option<Ghost>>,
@@ -84,19 +83,15 @@ impl Head {
 
 impl FrameCore {
     /// Whether this frame registered itself (see [`Cold`]). Only the innermost registered
-    /// frame runs code, so "registered" is "the thread's registered frame is this one".
+    /// frame runs code, so "registered" is "the thread's registered frame is this one". On the
+    /// happy path no frame is: one thread-local load tested against zero, the frame's address
+    /// needed only when it is not zero.
     #[inline(always)]
     fn registered(&self) -> bool {
-        state::SPECIAL.with(|s| ptr::eq(s.get(), self))
-    }
-
-    /// Whether any frame of the thread is registered: false on the happy path, where it is a
-    /// test of one thread local against zero, with no need for the frame's address. The slow
-    /// paths it leads to ask [`FrameCore::registered`] (frames entered inside a recovering
-    /// deferred call take them although not registered themselves).
-    #[inline(always)]
-    fn any_registered() -> bool {
-        state::SPECIAL.with(|s| !s.get().is_null())
+        state::SPECIAL.with(|s| {
+            let special = s.get();
+            !special.is_null() && ptr::eq(special, self)
+        })
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -166,40 +161,31 @@ impl FrameCore {
 
     #[inline(always)]
     fn has(&self, bits: u8) -> bool {
-        Self::any_registered() && self.registered() && self.cold().flags.get() & bits != 0
+        self.registered() && self.cold().flags.get() & bits != 0
     }
 
     #[inline(always)]
     fn panicking(&self) -> bool {
-        self.has(flag::PANIC)
+        self.registered() && !self.cold().rec.get().is_null()
     }
 
-    /// Takes the record stored under `bit` (`PANIC`), if that is what `rec` holds. Only for a
-    /// registered frame (see `cold`).
-    fn take_rec(&self, bit: u8) -> Option<Box<PanicRecord>> {
-        let cold = self.cold();
-        if cold.flags.get() & bit == 0 {
-            return None;
-        }
-        cold.flags.set(cold.flags.get() & !bit);
-        // SAFETY: `rec` holds a pointer from `Box::into_raw` while `PANIC` is set (`put_rec`),
-        // and clearing the bit above gives up the frame's ownership of it.
-        Some(unsafe { Box::from_raw(cold.rec.get()) })
+    /// Takes the panic this frame is handling, if any. Only for a registered frame (see
+    /// `cold`).
+    fn take_panic(&self) -> Option<Box<PanicRecord>> {
+        let rec = self.cold().rec.replace(ptr::null_mut());
+        // SAFETY: a non-null `rec` is a pointer from `Box::into_raw` (`put_panic`), and
+        // replacing it with null above gives up the frame's ownership of it.
+        (!rec.is_null()).then(|| unsafe { Box::from_raw(rec) })
     }
 
-    /// Stores `record` under `bit`; what `rec` held before is dropped (only the panic path
-    /// calls this, after taking what it held).
-    /// Only for a registered frame (see `cold`).
-    fn put_rec(&self, bit: u8, record: Box<PanicRecord>) {
-        drop(self.cold().ghost.take());
-        if let Some(old) = self.take_rec(flag::PANIC) {
+    /// Stores the panic this frame is handling. Only for a registered frame (see `cold`).
+    fn put_panic(&self, record: Box<PanicRecord>) {
+        if let Some(old) = self.take_panic() {
             // Not reachable: the body stops at its first panic, and a deferred call's panic
             // takes the old one first. Keep the newest, as Go would.
             drop_payload(old.payload);
         }
-        let cold = self.cold();
-        cold.rec.set(Box::into_raw(record));
-        cold.flags.set(cold.flags.get() | bit);
+        self.cold().rec.set(Box::into_raw(record));
     }
 
     /// Drops what a frame left behind: only when its exit unwinds for a reason other than its
@@ -208,17 +194,8 @@ impl FrameCore {
     #[inline(never)]
     fn clear(&self) {
         drop(self.cold().ghost.take());
-        if let Some(record) = self.take_rec(flag::PANIC) {
+        if let Some(record) = self.take_panic() {
             drop_payload(record.payload);
-        }
-    }
-
-    /// The exit of a frame while some frame of the thread is registered.
-    #[cold]
-    #[inline(never)]
-    fn exit_if_registered(&self) {
-        if self.registered() {
-            self.exit_slow();
         }
     }
 
@@ -240,7 +217,7 @@ impl FrameCore {
     #[inline(never)]
     fn caught(&self, payload: Box<dyn std::any::Any + Send>) {
         self.register(0, 0);
-        self.put_rec(flag::PANIC, report::claim(payload));
+        self.put_panic(report::claim(payload));
     }
 
     /// A deferred call panicked: the new panic replaces the one this frame was handling (or
@@ -264,7 +241,7 @@ impl FrameCore {
                 record.origin = summary.resumable.take().map(|(_, origin)| origin);
             }
             chain.push(summary);
-        } else if let Some(old) = self.take_rec(flag::PANIC) {
+        } else if let Some(old) = self.take_panic() {
             let PanicRecord {
                 payload, earlier, ..
             } = *old;
@@ -276,14 +253,14 @@ impl FrameCore {
             chain.append(&mut record.earlier);
             record.earlier = chain;
         }
-        self.put_rec(flag::PANIC, record);
+        self.put_panic(record);
     }
 
     /// `recover` found this frame armed. The record's box becomes the `Panic`; the frame keeps
     /// what the report needs if the deferred call panics in turn (the [`Ghost`]): a recover
     /// allocates nothing.
     pub(crate) fn recover(&self) -> Option<Panic> {
-        let mut record = self.take_rec(flag::PANIC)?;
+        let mut record = self.take_panic()?;
         let cold = self.cold();
         cold.flags.set(cold.flags.get() | flag::RECOVERED);
         let mut summary = Earlier::of(&*record.payload, true);
@@ -309,7 +286,7 @@ impl FrameCore {
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
         // A frame registers itself only in its own slow paths, never while a deferred call of
         // its own runs: the answer holds after the call too.
-        let slow = Self::any_registered();
+        let slow = self.registered();
         if slow {
             self.before_call(mode);
         }
@@ -326,14 +303,11 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn before_call(&self, mode: u8) {
-        if !self.registered() {
-            return;
-        }
         let cold = self.cold();
         if cold.flags.get() & flag::LEVELED != 0 {
             state::set_level(cold.level.get().wrapping_add(1));
         }
-        if cold.flags.get() & flag::PANIC != 0 {
+        if !cold.rec.get().is_null() {
             cold.saved.set(state::arm(self, mode));
             cold.flags.set(cold.flags.get() | flag::ARMING);
         }
@@ -343,12 +317,6 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn after_call(&self, result: std::thread::Result<()>) {
-        if !self.registered() {
-            if let Err(payload) = result {
-                self.caught_from_deferred(payload);
-            }
-            return;
-        }
         let cold = self.cold();
         if cold.flags.get() & flag::ARMING != 0 {
             cold.flags.set(cold.flags.get() & !flag::ARMING);
@@ -687,19 +655,16 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
         let frame = (self as *const Frame<R, Z, S>).cast();
-        if !(FrameCore::any_registered() && self.core.registered()) {
+        if !self.core.registered() {
             // SAFETY: see `run_records`; the frame is not registered, and cannot become so
             // before a deferred call panics, which ends this run.
-            let fast = catch_unwind(AssertUnwindSafe(|| unsafe {
-                run_records(head, mark, frame, true)
-            }));
-            match fast {
+            match catch(|| unsafe { run_records(head, mark, frame, true, |_| ()) }) {
                 Ok(()) => return,
                 Err(payload) => self.core.caught_from_deferred(payload),
             }
         }
         // SAFETY: as above; the frame is registered now, runners take its slow path.
-        unsafe { run_records(head, mark, frame, false) }
+        unsafe { run_records(head, mark, frame, false, |_| ()) }
     }
 
     /// [`Frame::run_down_to`] for heap records: the runners leave the emptied records to this
@@ -708,19 +673,18 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_heap_down_to(&self, head: &Head, mark: Mark) {
         let mut used = record::pool::Chain::new();
-        loop {
-            let rec = head.0.get();
-            if rec == mark.0 {
-                break;
-            }
-            // SAFETY: as in `run_down_to`; a heap runner only reads the call out of its record,
-            // which stays allocated (owned by nobody) until `used` gives it back.
-            unsafe {
-                head.0.set((*rec).next);
-                ((*rec).run)(rec, (self as *const Frame<R, Z, S>).cast(), false);
-                used.add(rec.cast_mut());
-            }
-        }
+        // SAFETY: see `run_records`; heap runners ignore `fast`. A heap runner only reads the
+        // call out of its record, which stays allocated (owned by nobody) until `used` gives
+        // it back.
+        unsafe {
+            run_records(
+                head,
+                mark,
+                (self as *const Frame<R, Z, S>).cast(),
+                false,
+                |rec| used.add(rec),
+            )
+        };
         used.give();
     }
 
@@ -742,7 +706,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[cold]
     #[inline(never)]
     fn raise_again(&self, outermost: bool) -> ! {
-        let record = self.core.take_rec(flag::PANIC);
+        let record = self.core.take_panic();
         match record {
             Some(record) => resume_unwind(report::leave(*record, outermost)),
             None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
@@ -753,8 +717,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
-        if FrameCore::any_registered() {
-            self.core.exit_if_registered();
+        if self.core.registered() {
+            self.core.exit_slow();
         }
     }
 }
@@ -766,7 +730,8 @@ fn link(head: &Head, rec: *mut RecordHeader) {
     head.0.set(rec);
 }
 
-/// Pops and runs the records registered after `mark`; `fast` is the runners' third argument.
+/// Pops and runs the records registered after `mark`; `fast` is the runners' third argument,
+/// `ran` sees each record after its runner returned.
 ///
 /// # Safety
 /// Every record linked into `head` is live until it runs: stack records are locals the macro
@@ -774,7 +739,13 @@ fn link(head: &Head, rec: *mut RecordHeader) {
 /// gives them back. Each runs once: it is unlinked before its runner is called. `frame` is the
 /// frame the records were registered with, and `fast` only if it is not registered.
 #[inline(always)]
-unsafe fn run_records(head: &Head, mark: Mark, frame: *const (), fast: bool) {
+unsafe fn run_records(
+    head: &Head,
+    mark: Mark,
+    frame: *const (),
+    fast: bool,
+    mut ran: impl FnMut(*mut RecordHeader),
+) {
     loop {
         let rec = head.0.get();
         if rec == mark.0 {
@@ -785,6 +756,7 @@ unsafe fn run_records(head: &Head, mark: Mark, frame: *const (), fast: bool) {
             head.0.set((*rec).next);
             ((*rec).run)(rec, frame, fast);
         }
+        ran(rec.cast_mut());
     }
 }
 

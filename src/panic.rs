@@ -325,9 +325,10 @@ fn recover_armed() -> Option<Panic> {
     if core.is_null() {
         return None;
     }
-    // SAFETY: a frame arms `recover` only for the duration of one deferred call it runs, through
-    // an `ArmGuard` created and dropped inside `FrameCore::run_armed`, which borrows the frame;
-    // so a non-null armed pointer points at a live `FrameCore` on this thread's stack.
+    // SAFETY: a frame arms `recover` only for the duration of one deferred call it runs
+    // (`state::arm` in `FrameCore::before_call`, `state::disarm` in `after_call`, both around
+    // the call inside `run_call`, which borrows the frame); so a non-null armed pointer points
+    // at a live `FrameCore` on this thread's stack.
     let core = unsafe { &*core };
     core.recover()
 }
