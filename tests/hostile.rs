@@ -78,8 +78,7 @@ macro_rules! cases {
     () => {
         /// The name of this module's `child` test, as `--exact` wants it.
         fn child_test() -> String {
-            let module = module_path!().split_once("::").unwrap().1;
-            format!("{module}::child")
+            common::child_test_of(module_path!())
         }
 
         #[test]

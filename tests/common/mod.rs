@@ -52,6 +52,13 @@ pub const SCENARIO_VAR: &str = "GODEFER_TEST_SCENARIO";
 pub const BEGIN: &str = "<<<BEGIN>>>\n";
 pub const END: &str = "<<<END>>>";
 
+/// The name of the `child` test of the module at `module_path` (its `module_path!()`), as
+/// `--exact` wants it: without the crate's name.
+pub fn child_test_of(module_path: &str) -> String {
+    let module = module_path.split_once("::").map_or(module_path, |(_, m)| m);
+    format!("{module}::child")
+}
+
 /// The child process for `scenario` of the module whose `#[ignore]`d `child` test is `test`.
 pub fn child(test: &str, scenario: &str) -> Command {
     let mut c = Command::new(std::env::current_exe().unwrap());
