@@ -86,7 +86,7 @@ impl FrameCore {
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
-        state::SPECIAL.with(|s| ptr::eq(s.get(), self))
+        state::with_special(|s| ptr::eq(s.get(), self))
     }
 
     /// Whether any frame of the thread is registered: false on the happy path, where it is a
@@ -97,7 +97,7 @@ impl FrameCore {
     /// the optimiser folds it into the address compare, measured 0.5 ns slower on defer1.)
     #[inline(always)]
     fn any_registered() -> bool {
-        state::SPECIAL.with(|s| !s.get().is_null())
+        state::with_special(|s| !s.get().is_null())
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -127,7 +127,7 @@ impl FrameCore {
             !self.in_chain(),
             "godefer: a frame registered twice (internal error)"
         );
-        let prev = state::SPECIAL.with(|s| s.replace(self));
+        let prev = state::with_special(|s| s.replace(self));
         // SAFETY: not registered, so nothing reads `cold` now and no reference into it
         // exists; after this write it is initialised.
         unsafe {
@@ -144,7 +144,7 @@ impl FrameCore {
 
     /// Whether this frame is in the thread's registered list at all (debug checks only).
     fn in_chain(&self) -> bool {
-        let mut at = state::SPECIAL.with(|s| s.get());
+        let mut at = state::with_special(|s| s.get());
         while !at.is_null() {
             if ptr::eq(at, self) {
                 return true;
@@ -224,7 +224,7 @@ impl FrameCore {
         if cold.flags.get() & flag::LEVELED != 0 {
             state::set_level(cold.level.get().wrapping_sub(2));
         }
-        state::SPECIAL.with(|s| s.set(cold.prev));
+        state::with_special(|s| s.set(cold.prev));
     }
 
     /// A panic escaped the body: keep it.
@@ -301,12 +301,14 @@ impl FrameCore {
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
         // A frame registers itself only in its own slow paths, never while a deferred call of
         // its own runs: the answer holds after the call too.
-        let slow = Self::any_registered();
-        if slow {
+        if Self::any_registered() {
             self.before_call(mode);
         }
         let result = catch(f);
-        if slow {
+        // Tested again rather than kept from before the call: the answer is the same (every
+        // frame the call entered has unregistered by the time it returns), and a second load
+        // costs less than a callee-saved register holding the first answer across the call.
+        if Self::any_registered() {
             self.after_call(result);
         } else if let Err(payload) = result {
             self.caught_from_deferred(payload);
@@ -315,8 +317,7 @@ impl FrameCore {
 
     /// A registered frame is about to run a deferred call: counts its level, and arms
     /// `recover` for it if the frame is panicking (what it replaces is kept in `Cold`).
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn before_call(&self, mode: u8) {
         if !self.registered() {
             return;
@@ -466,6 +467,27 @@ pub struct Top {
 }
 
 impl Top {
+    /// Notes that the thread has a godefer frame active. The macro emits
+    /// `let top = Top::enter();` first in every lowered function, then the frame and
+    /// `frame.start()`: `top` is initialised before anything can unwind, so it needs no drop
+    /// flag (which cost a callee-saved register on every call).
+    #[inline(always)]
+    pub fn enter() -> Top {
+        let found = state::with_top(|t| {
+            // Loaded only to branch on, and the store is a constant: consecutive calls carry
+            // no data dependency through the thread-local state (see `state`).
+            let top = t.get();
+            if top < state::top::LIVE {
+                if top == state::top::FRESH {
+                    report::ensure_hook();
+                }
+                t.set(state::top::LIVE);
+            }
+            top
+        });
+        Top { found }
+    }
+
     #[inline(always)]
     fn outer(&self) -> bool {
         self.found < state::top::LIVE
@@ -476,7 +498,7 @@ impl Drop for Top {
     #[inline(always)]
     fn drop(&mut self) {
         if self.outer() {
-            state::TOP.with(|t| {
+            state::with_top(|t| {
                 if t.get() != state::top::LIVE {
                     report::flush_stale();
                 }
@@ -487,8 +509,8 @@ impl Drop for Top {
 }
 
 impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
-    /// The macro emits `let top; let frame = Frame::new(zero); top = frame.start();` first in
-    /// every lowered function: the frame must be in its place before it may register.
+    /// The macro emits `let frame = Frame::new(zero); frame.start();` after [`Top::enter`]:
+    /// the frame must be in its place before it may register.
     #[inline(always)]
     pub fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
@@ -501,26 +523,12 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
-    /// Enters the frame: notes the thread has a godefer frame active, and counts levels if
-    /// something is armed (see `state`).
+    /// Enters the frame: counts levels if something is armed (see `state`).
     #[inline(always)]
-    pub fn start(&self) -> Top {
-        let found = state::TOP.with(|t| {
-            // Loaded only to branch on, and the store is a constant: consecutive calls carry
-            // no data dependency through the thread-local state (see `state`).
-            let top = t.get();
-            if top < state::top::LIVE {
-                if top == state::top::FRESH {
-                    report::ensure_hook();
-                }
-                t.set(state::top::LIVE);
-            }
-            top
-        });
+    pub fn start(&self) {
         if state::armed() {
             self.core.enter_armed();
         }
-        Top { found }
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of

@@ -168,9 +168,9 @@
 //!
 //! ```text
 //! fn f(a: Res) -> u32 {
-//!     let top;                                     // outermost godefer frame? (dropped last)
+//!     let top = Top::enter();                      // outermost godefer frame? (dropped last)
 //!     let frame = Frame::<u32, _, _>::new(/* zero value */);
-//!     top = frame.start();
+//!     frame.start();
 //!     frame.nest(|| {                              // catches a panic of this scope
 //!         let recv = a;                            // receiver evaluated now
 //!         let d0 = move || recv.close();           // the deferred call, in a local

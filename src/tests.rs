@@ -264,7 +264,7 @@ fn a_recovering_deferred_frame_leaves_the_registered_list_as_it_found_it() {
             "inner false"
         ]
     );
-    assert!(crate::state::SPECIAL.with(|s| s.get().is_null()));
+    assert!(crate::state::with_special(|s| s.get().is_null()));
 }
 
 /// Records run by one `catch_unwind` per scope: a deferred call that panics in the middle of a

@@ -12,9 +12,9 @@
 //!
 //! // Output (open-coded):
 //! fn f(log: &Log) -> u32 {
-//!     let __godefer_top;                                      // outermost frame? (dropped last)
+//!     let __godefer_top = Top::enter();                       // outermost frame? (dropped last)
 //!     let __godefer_frame = Frame::<u32, _>::new(/* zero value of u32 */);
-//!     __godefer_top = __godefer_frame.start();
+//!     __godefer_frame.start();                                // counts levels if armed
 //!     __godefer_frame.nest(|| {
 //!         let a = open("a");
 //!         let __godefer_r0 = a;                               // receiver, evaluated now
@@ -371,9 +371,9 @@ fn lower_frame(
     syn::parse_quote! {{
         #(#items)*
         // Declared first, dropped last: after the frame.
-        let #top: ::godefer::__private::Top;
+        let #top = ::godefer::__private::Top::enter();
         let #frame = ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_tokens);
-        #top = #frame.start();
+        #frame.start();
         #head_decl
         #body
         #frame.finish(#label, &#top)
