@@ -168,7 +168,6 @@
 //!
 //! ```text
 //! fn f(a: Res) -> u32 {
-//!     let top = Top::enter();                      // outermost godefer frame? (dropped last)
 //!     let frame = Frame::<u32, _, _>::new(/* zero value */);
 //!     frame.start();
 //!     frame.nest(|| {                              // catches a panic of this scope
@@ -182,7 +181,7 @@
 //!         if let Some(f) = s1 { frame.run(f) }     // newest first
 //!         frame.run(d0);
 //!     });
-//!     frame.finish(&top)                           // the result, or the panic raised again
+//!     frame.finish()                              // the result, or the panic raised again
 //! }
 //! ```
 //!

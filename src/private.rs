@@ -1,7 +1,7 @@
 //! Not public API: what the code `#[godefer::func]` generates calls. Anything here may change in
 //! any release.
 
-pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, Top, UnitSlot};
+pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{

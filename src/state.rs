@@ -41,17 +41,18 @@ pub(crate) mod arm {
     pub const NEVER: u8 = 2;
 }
 
-/// The values of [`TOP`].
+/// The values of [`Hot::top`]: besides these, the address of the outermost active frame of
+/// the thread (its `FrameCore`; a frame knows it is the outermost by finding its own address
+/// there on exit), plus [`top::STALE`] while a report waits.
 pub(crate) mod top {
     /// No godefer frame has run on this thread yet: the panic hook may still be missing.
-    pub const FRESH: u8 = 0;
+    pub const FRESH: usize = 0;
     /// No godefer frame is active on this thread.
-    pub const NONE: u8 = 1;
-    /// A godefer frame is active on this thread.
-    pub const LIVE: u8 = 2;
-    /// As `LIVE`, and a report is waiting in the cold state (see `report::flush_stale`): the
-    /// outermost frame prints it on exit.
-    pub const STALE: u8 = 3;
+    pub const NONE: usize = 2;
+    /// Added to the outermost frame's address while a report waits in the cold state (see
+    /// `report::flush_stale`): the outermost frame prints it on exit. Frames are aligned to 8
+    /// bytes, so the bit is free.
+    pub const STALE: usize = 1;
 }
 
 // One thread local for the three words the happy path touches, rather than one each: the
@@ -79,7 +80,7 @@ thread_local! {
 
 pub(crate) struct Hot {
     /// Whether a godefer frame is active on this thread: one of [`top`].
-    top: Cell<u8>,
+    top: Cell<usize>,
     /// The innermost frame that took a slow path (caught a panic, or was entered while
     /// something was armed), linked to the ones before it; null if none. See `frame::Cold`.
     special: Cell<*const FrameCore>,
@@ -89,13 +90,13 @@ pub(crate) struct Hot {
 
 /// Runs `f` on the thread's [`Hot::top`].
 #[inline(always)]
-pub(crate) fn with_top<T>(f: impl FnOnce(&Cell<u8>) -> T) -> T {
+pub(crate) fn with_top<T>(f: impl FnOnce(&Cell<usize>) -> T) -> T {
     HOT.with(|h| f(&h.top))
 }
 
 /// As [`with_top`], `None` during thread teardown's last moments.
 #[inline(always)]
-pub(crate) fn try_with_top<T>(f: impl FnOnce(&Cell<u8>) -> T) -> Option<T> {
+pub(crate) fn try_with_top<T>(f: impl FnOnce(&Cell<usize>) -> T) -> Option<T> {
     HOT.try_with(|h| f(&h.top)).ok()
 }
 
@@ -212,14 +213,14 @@ pub(crate) fn set_level(level: u32) {
 /// Whether a godefer frame is active on this thread (false during thread teardown's last
 /// moments, when even this state may be gone).
 pub(crate) fn in_frame() -> bool {
-    try_with_top(|t| t.get() >= top::LIVE).unwrap_or(false)
+    try_with_top(|t| t.get() > top::NONE).unwrap_or(false)
 }
 
 /// Notes that no report waits in the cold state any more.
 pub(crate) fn clear_stale() {
     let _ = try_with_top(|t| {
-        if t.get() == top::STALE {
-            t.set(top::LIVE);
+        if t.get() > top::NONE {
+            t.set(t.get() & !top::STALE);
         }
     });
 }
@@ -227,8 +228,8 @@ pub(crate) fn clear_stale() {
 /// Notes that a report waits in the cold state, for the outermost frame to print on exit.
 pub(crate) fn mark_stale() {
     let _ = try_with_top(|t| {
-        if t.get() == top::LIVE {
-            t.set(top::STALE);
+        if t.get() > top::NONE {
+            t.set(t.get() | top::STALE);
         }
     });
 }

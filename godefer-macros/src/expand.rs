@@ -12,9 +12,8 @@
 //!
 //! // Output (open-coded):
 //! fn f(log: &Log) -> u32 {
-//!     let __godefer_top = Top::enter();                       // outermost frame? (dropped last)
 //!     let __godefer_frame = Frame::<u32, _>::new(/* zero value of u32 */);
-//!     __godefer_frame.start();                                // counts levels if armed
+//!     __godefer_frame.start();                                // outermost frame? armed?
 //!     __godefer_frame.nest(|| {
 //!         let a = open("a");
 //!         let __godefer_r0 = a;                               // receiver, evaluated now
@@ -30,7 +29,7 @@
 //!         if let Some(f) = __godefer_s1 { __godefer_frame.run::<CALL, _>(f) }
 //!         __godefer_frame.run::<CALL, _>(__godefer_d0);
 //!     });
-//!     __godefer_frame.finish("f", &__godefer_top)
+//!     __godefer_frame.finish("f")
 //! }
 //! ```
 //!
@@ -311,7 +310,6 @@ fn lower_frame(
 
     // Emit.
     let frame = frame_ident();
-    let top = syn::Ident::new("__godefer_top", Span::mixed_site());
     let head = head_ident();
     let head_decl = match strategy {
         Strategy::OpenCoded => quote!(),
@@ -370,13 +368,11 @@ fn lower_frame(
     };
     syn::parse_quote! {{
         #(#items)*
-        // Declared first, dropped last: after the frame.
-        let #top = ::godefer::__private::Top::enter();
         let #frame = ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_tokens);
         #frame.start();
         #head_decl
         #body
-        #frame.finish(#label, &#top)
+        #frame.finish(#label)
     }}
 }
 
