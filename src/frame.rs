@@ -486,7 +486,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 
     /// Enters the frame: if it is the thread's outermost active frame, notes its address in
     /// `state::Hot::top` (the panic hook asks whether a frame is active, and the outermost
-    /// frame's exit puts it back); counts levels if something is armed (see `state`).
+    /// frame's exit puts it back); else counts levels if something is armed (see `state`).
     ///
     /// The address, rather than a flag kept in a local: the exit compares it with the frame's
     /// own address, which needs no register across the body (measured: one push and pop less
@@ -503,11 +503,12 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                     report::ensure_hook();
                 }
                 t.set(me);
+                // Nothing is armed outside a frame: only a panicking frame's deferred call is.
+                debug_assert!(!state::armed());
+            } else if state::armed() {
+                self.core.enter_armed();
             }
         });
-        if state::armed() {
-            self.core.enter_armed();
-        }
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
