@@ -36,7 +36,7 @@ mod flag {
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
 /// while something was armed. Written when the frame registers itself as the thread's
-/// innermost such frame (`state::SPECIAL`), never before.
+/// innermost such frame (`state::Hot::special`), never before.
 struct Cold {
     /// [`flag`] bits.
     flags: Cell<u8>,
@@ -59,11 +59,11 @@ struct Cold {
 /// Why this layout: on the happy path (no panic, nothing armed) a frame writes nothing at all
 /// into itself. Stores were what the defer1 benchmark paid for (each one about 0.3 ns there,
 /// more for thread-local ones), so everything a panic needs sits in [`Cold`], left
-/// uninitialised until a slow path registers the frame in the thread's `state::SPECIAL` list;
+/// uninitialised until a slow path registers the frame in the thread's `state::Hot::special` list;
 /// the happy path tests "is any frame of the thread registered" (one thread-local load compared
 /// with zero) before each deferred call and at exit, and asks about this frame only if so.
 pub struct FrameCore {
-    /// Initialised while this frame is registered (`state::SPECIAL` points at it, or at a frame
+    /// Initialised while this frame is registered (`state::Hot::special` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
 }
@@ -106,7 +106,7 @@ impl FrameCore {
     /// registered after it).
     #[inline(always)]
     fn cold(&self) -> &Cold {
-        // SAFETY: `register` initialised `cold` before it linked the frame into `state::SPECIAL`,
+        // SAFETY: `register` initialised `cold` before it linked the frame into `state::Hot::special`,
         // and it stays initialised (and linked) until the frame's `Drop`; see above for why
         // every caller holds a registered frame.
         unsafe { (*self.cold.get()).assume_init_ref() }
@@ -304,11 +304,12 @@ impl FrameCore {
         Some(Panic::new(record))
     }
 
-    /// Runs a deferred call. The happy path is one thread-local load, a compare and a
+    /// Runs a deferred call. The happy path is a thread-local load, a compare and a
     /// `catch_unwind`; the slow path's work is done before and after the call rather than
     /// around it, so the call itself is the same code on both paths and the deferred closure
     /// is never handed to an out-of-line function (which would put its captures in memory on
-    /// the happy path too).
+    /// the happy path too). The work before the call is inline and calls nothing (see
+    /// [`FrameCore::before_call`]).
     #[inline(always)]
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
         // A frame registers itself only in its own slow paths, never while a deferred call of
@@ -329,7 +330,13 @@ impl FrameCore {
 
     /// A registered frame is about to run a deferred call: counts its level, and arms
     /// `recover` for it if the frame is panicking (what it replaces is kept in `Cold`).
-    #[inline(always)]
+    ///
+    /// Inline, with no call in it: the deferred call's arguments are evaluated before this
+    /// point, and a call here (even one never made on the happy path) would make them live
+    /// across a call, so the optimiser would keep them in callee-saved registers, pushed and
+    /// popped on every call of the function (measured: three pushes and pops on defer1, 0.25
+    /// ns). Inline, they stay in the argument registers. (`std::hint::cold_path` on this
+    /// block moved it out of line and cost more registers: measured slower.)
     fn before_call(&self, mode: u8) {
         if !self.registered() {
             return;
@@ -389,7 +396,7 @@ fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
 }
 
 /// One call of a `#[godefer::func]` function: its result slot, its zero value and its
-/// [`FrameCore`]. Not public API: the macro creates it.
+/// `FrameCore`. Not public API: the macro creates it.
 ///
 /// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
 /// pointer kept in the frame: one store less on every call.

@@ -6,13 +6,14 @@
 //!
 //! # What the happy path touches
 //!
-//! A frame entered while nothing is armed, the common case, reads `TOP` and `ARMED` and, if it
-//! is the outermost godefer frame of the thread, stores a constant into `TOP` on entry and on
-//! exit; before each deferred call and at exit it tests `SPECIAL` against zero. None of the
-//! stores depends on a value loaded before: a frame called in a tight loop carries no
-//! store-to-load chain from one call to the next. (Keeping a nesting counter here
-//! instead, loaded and stored again by every frame, put a store-forwarding round trip, about
-//! 1.3 ns, on every call: measured on the defer1 benchmark.)
+//! One thread-local block, [`Hot`]. A frame loads `top`; the outermost godefer frame of the
+//! thread stores its own address there on entry and puts [`top::NONE`] back on exit (it knows
+//! it is the outermost by finding its address there), any other frame tests `armed` instead.
+//! Before each deferred call and at exit a frame compares `special` with its address or zero.
+//! None of the stores depends on a value loaded before: a frame called in a tight loop carries
+//! no store-to-load chain from one call to the next. (Keeping a nesting counter here instead,
+//! loaded and stored again by every frame, put a store-forwarding round trip, about 1.3 ns, on
+//! every call: measured on the defer1 benchmark.)
 //!
 //! # Levels
 //!
@@ -79,7 +80,8 @@ thread_local! {
 }
 
 pub(crate) struct Hot {
-    /// Whether a godefer frame is active on this thread: one of [`top`].
+    /// The address of the thread's outermost active godefer frame (with [`top::STALE`] added
+    /// while a report waits), or [`top::FRESH`] or [`top::NONE`].
     top: Cell<usize>,
     /// The innermost frame that took a slow path (caught a panic, or was entered while
     /// something was armed), linked to the ones before it; null if none. See `frame::Cold`.
