@@ -682,6 +682,50 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         unsafe { run_records(head, mark, frame, false, |_| ()) }
     }
 
+    /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is
+    /// `rec`: when that record is the only one to run and the frame is not registered (always,
+    /// unless a panic or a nested `defer!` intervened), its deferred call is read out and
+    /// called here, with no indirect call through the runner and no loop (defer9: 19.2 ->
+    /// 16.4 ns in a quick run). Otherwise the general run.
+    #[inline(always)]
+    pub fn run_stack_down_to<F: FnOnce()>(&self, head: &Head, mark: Mark, rec: &StackRecord<F>) {
+        if head.0.get() == rec.header() && !(FrameCore::any_registered() && self.core.registered())
+        {
+            // `push_stack` linked `rec` in front of `mark`: unlinking it leaves the list at
+            // the mark.
+            head.0.set(mark.0);
+            // SAFETY: `rec` was filled by `push_stack` and was the head of the list: unlinked
+            // now, it runs once, here.
+            let f = unsafe { rec.take() };
+            if let Err(payload) = catch(f) {
+                self.core.caught_from_deferred(payload);
+            }
+        } else {
+            self.run_down_to(head, mark);
+        }
+    }
+
+    /// As [`Frame::run_stack_down_to`], for a record holding a `|ret|` closure.
+    #[inline(always)]
+    pub fn run_stack_ret_down_to<F: FnOnce(&mut R)>(
+        &self,
+        head: &Head,
+        mark: Mark,
+        rec: &StackRecord<F>,
+    ) {
+        if head.0.get() == rec.header() && !(FrameCore::any_registered() && self.core.registered())
+        {
+            head.0.set(mark.0);
+            // SAFETY: as in `run_stack_down_to`.
+            let f = unsafe { rec.take() };
+            if let Err(payload) = catch(|| self.with_result(f)) {
+                self.core.caught_from_deferred(payload);
+            }
+        } else {
+            self.run_down_to(head, mark);
+        }
+    }
+
     /// [`Frame::run_down_to`] for heap records: the runners leave the emptied records to this
     /// loop, which gives them back to the pool in one splice at the end instead of one by one
     /// (two thread-local stores per record less).

@@ -77,6 +77,17 @@ impl<F> StackRecord<F> {
         }
     }
 
+    /// Takes the deferred call out of a record the caller has just unlinked.
+    ///
+    /// # Safety
+    /// The record was filled, and is run once: it was unlinked from its list and no runner
+    /// will see it.
+    #[inline(always)]
+    pub(crate) unsafe fn take(&self) -> F {
+        // SAFETY: per this function's contract.
+        unsafe { (*self.call.get()).assume_init_read() }
+    }
+
     /// The record's address as a header pointer. Derived from the whole record, not from the
     /// header field, so the runner may reach the call stored after the header.
     #[inline(always)]

@@ -608,10 +608,10 @@ impl Emit<'_> {
             Strategy::Frame => {
                 let m = gen("m", id);
                 let r = gen("r", id);
-                let push = if takes_result {
-                    quote!(push_stack_ret)
+                let (push, run) = if takes_result {
+                    (quote!(push_stack_ret), quote!(run_stack_ret_down_to))
                 } else {
-                    quote!(push_stack)
+                    (quote!(push_stack), quote!(run_stack_down_to))
                 };
                 quote! {
                     #setup
@@ -619,7 +619,7 @@ impl Emit<'_> {
                     let #r = ::godefer::__private::StackRecord::new();
                     #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
                     #cont
-                    #frame.run_down_to(&#head, #m);
+                    #frame.#run(&#head, #m, &#r);
                 }
             }
             Strategy::Heap => {
