@@ -337,6 +337,7 @@ impl FrameCore {
     /// popped on every call of the function (measured: three pushes and pops on defer1, 0.25
     /// ns). Inline, they stay in the argument registers. (`std::hint::cold_path` on this
     /// block moved it out of line and cost more registers: measured slower.)
+    #[inline(always)]
     fn before_call(&self, mode: u8) {
         if !self.registered() {
             return;
