@@ -546,6 +546,23 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call(|| self.with_result(f), MODE);
     }
 
+    /// A heap record's deferred call while the frame is not registered: what
+    /// [`FrameCore::run_call`] does then, with no thread-local test (the run loop made it).
+    #[inline(always)]
+    pub(crate) fn run_unregistered<F: FnOnce()>(&self, f: F) {
+        if let Err(payload) = catch(f) {
+            self.core.caught_from_deferred(payload);
+        }
+    }
+
+    /// As [`Frame::run_unregistered`], for a `|ret|` closure.
+    #[inline(always)]
+    pub(crate) fn run_ret_unregistered<F: FnOnce(&mut R)>(&self, f: F) {
+        if let Err(payload) = catch(|| self.with_result(f)) {
+            self.core.caught_from_deferred(payload);
+        }
+    }
+
     /// A record's deferred call, for a registered frame: out of line, so the runners' common
     /// path (a tail call of the deferred call) saves no registers.
     #[cold]
@@ -674,13 +691,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         if !(FrameCore::any_registered() && self.core.registered()) {
             // SAFETY: see `run_records`; the frame is not registered, and cannot become so
             // before a deferred call panics, which ends this run.
-            match catch(|| unsafe { run_records(head, mark, frame, true, |_| ()) }) {
+            match catch(|| unsafe { run_records(head, mark, frame, || true, |_| ()) }) {
                 Ok(()) => return,
                 Err(payload) => self.core.caught_from_deferred(payload),
             }
         }
         // SAFETY: as above; the frame is registered now, runners take its slow path.
-        unsafe { run_records(head, mark, frame, false, |_| ()) }
+        unsafe { run_records(head, mark, frame, || false, |_| ()) }
     }
 
     /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is
@@ -733,15 +750,15 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_heap_down_to(&self, head: &Head, mark: Mark) {
         let mut used = record::pool::Chain::new();
-        // SAFETY: see `run_records`; heap runners ignore `fast`. A heap runner only reads the
-        // call out of its record, which stays allocated (owned by nobody) until `used` gives
-        // it back.
+        // SAFETY: see `run_records`; `fast` is asked before each record, and is true only while
+        // the frame is not registered. A heap runner only reads the call out of its record,
+        // which stays allocated (owned by nobody) until `used` gives it back.
         unsafe {
             run_records(
                 head,
                 mark,
                 (self as *const Frame<R, Z, S>).cast(),
-                false,
+                || !(FrameCore::any_registered() && self.core.registered()),
                 |rec| used.add(rec),
             )
         };
@@ -814,7 +831,7 @@ unsafe fn run_records(
     head: &Head,
     mark: Mark,
     frame: *const (),
-    fast: bool,
+    fast: impl Fn() -> bool,
     mut ran: impl FnMut(*mut RecordHeader),
 ) {
     loop {
@@ -825,7 +842,7 @@ unsafe fn run_records(
         // SAFETY: per this function's contract.
         unsafe {
             head.0.set((*rec).next);
-            ((*rec).run)(rec, frame, fast);
+            ((*rec).run)(rec, frame, fast());
         }
         ran(rec.cast_mut());
     }

@@ -216,7 +216,8 @@ impl HeapRecord {
 /// The runner of a heap record holding a plain deferred call.
 ///
 /// # Safety
-/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame<R>`.
+/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame<R>`, and
+/// `fast` only if that frame is not registered.
 pub(crate) unsafe fn run_heap<
     R,
     Z: ZeroSource<R>,
@@ -226,11 +227,15 @@ pub(crate) unsafe fn run_heap<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    _: bool,
+    fast: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
-    frame.run::<MODE, F>(f);
+    if fast {
+        frame.run_unregistered(f);
+    } else {
+        frame.run::<MODE, F>(f);
+    }
 }
 
 /// The runner of a heap record holding a `|ret|` closure.
@@ -246,11 +251,15 @@ pub(crate) unsafe fn run_heap_ret<
 >(
     rec: *const RecordHeader,
     frame: *const (),
-    _: bool,
+    fast: bool,
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
-    frame.run_ret::<MODE, F>(f);
+    if fast {
+        frame.run_ret_unregistered(f);
+    } else {
+        frame.run_ret::<MODE, F>(f);
+    }
 }
 
 pub(crate) mod pool {
