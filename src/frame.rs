@@ -3,7 +3,8 @@
 //! The macro emits `Frame::new` and `Frame::start` at the top of every lowered function (and a
 //! [`Head`] for the record strategies), wraps the body in
 //! [`Frame::nest`] scopes, runs deferred calls with [`Frame::run`] / [`Frame::run_ret`] (open-coded
-//! defers) or [`Frame::run_down_to`] (records), and ends with [`Frame::finish`], which returns the
+//! defers), [`Frame::run_stack_down_to`] / [`Frame::run_down_to`] (frame records) or
+//! [`Frame::run_heap_down_to`] (heap records), and ends with [`Frame::finish`], which returns the
 //! result slot or raises the frame's panic again.
 //!
 //! A panic in the body is caught once, by the innermost `nest` around it, and kept in the frame
@@ -60,8 +61,9 @@ struct Cold {
 /// into itself. Stores were what the defer1 benchmark paid for (each one about 0.3 ns there,
 /// more for thread-local ones), so everything a panic needs sits in [`Cold`], left
 /// uninitialised until a slow path registers the frame in the thread's `state::Hot::special` list;
-/// the happy path tests "is any frame of the thread registered" (one thread-local load compared
-/// with zero) before each deferred call and at exit, and asks about this frame only if so.
+/// the happy path tests "is this frame (or any frame of the thread) registered" (one
+/// thread-local load compared with the frame's address or zero) before and after each deferred
+/// call, and asks about this frame only if so.
 pub struct FrameCore {
     /// Initialised while this frame is registered (`state::Hot::special` points at it, or at a frame
     /// registered after it that is still running).
@@ -304,8 +306,8 @@ impl FrameCore {
         Some(Panic::new(record))
     }
 
-    /// Runs a deferred call. The happy path is a thread-local load, a compare and a
-    /// `catch_unwind`; the slow path's work is done before and after the call rather than
+    /// Runs a deferred call. The happy path is a thread-local test before the call, the call
+    /// under a `catch_unwind`, and the same test after it; the slow path's work is done before and after the call rather than
     /// around it, so the call itself is the same code on both paths and the deferred closure
     /// is never handed to an out-of-line function (which would put its captures in memory on
     /// the happy path too). The work before the call is inline and calls nothing (see
@@ -478,8 +480,8 @@ impl ResultSlot<()> for UnitSlot {
 }
 
 impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
-    /// The macro emits `let frame = Frame::new(zero); frame.start();` after [`Top::enter`]:
-    /// the frame must be in its place before it may register.
+    /// The macro emits `let frame = Frame::new(zero); frame.start();` first in every lowered
+    /// function: the frame must be in its place before it may register.
     #[inline(always)]
     pub fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
@@ -702,8 +704,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 
     /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is
     /// `rec`: when that record is the only one to run and the frame is not registered (always,
-    /// unless a panic or a nested `defer!` intervened), its deferred call is read out and
-    /// called here, with no indirect call through the runner and no loop (defer9: 19.2 ->
+    /// unless the frame caught a panic or was entered while something was armed), its deferred
+    /// call is read out and called here, with no indirect call through the runner and no loop (defer9: 19.2 ->
     /// 16.4 ns in a quick run). Otherwise the general run.
     #[inline(always)]
     pub fn run_stack_down_to<F: FnOnce()>(&self, head: &Head, mark: Mark, rec: &StackRecord<F>) {
@@ -818,8 +820,8 @@ fn link(head: &Head, rec: *mut RecordHeader) {
     head.0.set(rec);
 }
 
-/// Pops and runs the records registered after `mark`; `fast` is the runners' third argument,
-/// `ran` sees each record after its runner returned.
+/// Pops and runs the records registered after `mark`; `fast` is asked before each record for
+/// the runner's third argument, `ran` sees each record after its runner returned.
 ///
 /// # Safety
 /// Every record linked into `head` is live until it runs: stack records are locals the macro

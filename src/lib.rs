@@ -181,14 +181,14 @@
 //!         if let Some(f) = s1 { frame.run(f) }     // newest first
 //!         frame.run(d0);
 //!     });
-//!     frame.finish()                              // the result, or the panic raised again
+//!     frame.finish("f")                            // the result, or the panic raised again
 //! }
 //! ```
 //!
 //! Frame records: each `defer!` fills a `StackRecord` declared in the frame and links it into a
 //! list whose head is a local of its own (`frame.push_stack(&head, &rec, closure)`); each scope
-//! ends with `frame.run_down_to(&head, mark)`, which pops and runs the records registered since
-//! its mark. Heap records: the same with `frame.push_heap(&head, closure)`, which takes a record
+//! ends with `frame.run_stack_down_to(&head, mark, &rec)`, which pops and runs the records
+//! registered since its mark (calling the scope's own record directly when it is the only one). Heap records: the same with `frame.push_heap(&head, closure)`, which takes a record
 //! from the pool (a token returned by it keeps the closure's borrows alive until the records
 //! ran), and `run_heap_down_to`, which gives the emptied records back to the pool together.
 //!

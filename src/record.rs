@@ -34,9 +34,10 @@ use crate::zero::ZeroSource;
 pub struct RecordHeader {
     pub(crate) next: *const RecordHeader,
     /// Runs the deferred call stored after the header; the second argument is the `Frame`. The
-    /// third (stack records only; heap runners ignore it) says the frame is not registered and
-    /// the caller catches panics (see `Frame::run_down_to`): the runner then only calls the
-    /// deferred call.
+    /// third says the frame is not registered, so the runner may skip the slow path: a stack
+    /// runner then only calls the deferred call (its caller catches panics, see
+    /// `Frame::run_down_to`), a heap runner calls it under its own catch with no thread-local
+    /// test (see `Frame::run_heap_down_to`).
     pub(crate) run: Runner,
 }
 

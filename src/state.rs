@@ -51,9 +51,11 @@ pub(crate) mod top {
     /// No godefer frame is active on this thread.
     pub const NONE: usize = 2;
     /// Added to the outermost frame's address while a report waits in the cold state (see
-    /// `report::flush_stale`): the outermost frame prints it on exit. Frames are aligned to 8
-    /// bytes, so the bit is free.
+    /// `report::flush_stale`): the outermost frame prints it on exit. A frame is aligned to at
+    /// least 4 bytes (asserted below), so the bit is free and no address is `FRESH` or `NONE`.
     pub const STALE: usize = 1;
+
+    const _: () = assert!(std::mem::align_of::<crate::frame::FrameCore>() >= 4);
 }
 
 // One thread local for the three words the happy path touches, rather than one each: the
@@ -94,12 +96,6 @@ pub(crate) struct Hot {
 #[inline(always)]
 pub(crate) fn with_top<T>(f: impl FnOnce(&Cell<usize>) -> T) -> T {
     HOT.with(|h| f(&h.top))
-}
-
-/// As [`with_top`], `None` during thread teardown's last moments.
-#[inline(always)]
-pub(crate) fn try_with_top<T>(f: impl FnOnce(&Cell<usize>) -> T) -> Option<T> {
-    HOT.try_with(|h| f(&h.top)).ok()
 }
 
 /// Runs `f` on the thread's [`Hot::special`].
@@ -212,15 +208,14 @@ pub(crate) fn set_level(level: u32) {
     LEVELS.with(|h| h.level.set(level));
 }
 
-/// Whether a godefer frame is active on this thread (false during thread teardown's last
-/// moments, when even this state may be gone).
+/// Whether a godefer frame is active on this thread.
 pub(crate) fn in_frame() -> bool {
-    try_with_top(|t| t.get() > top::NONE).unwrap_or(false)
+    with_top(|t| t.get() > top::NONE)
 }
 
 /// Notes that no report waits in the cold state any more.
 pub(crate) fn clear_stale() {
-    let _ = try_with_top(|t| {
+    with_top(|t| {
         if t.get() > top::NONE {
             t.set(t.get() & !top::STALE);
         }
@@ -229,7 +224,7 @@ pub(crate) fn clear_stale() {
 
 /// Notes that a report waits in the cold state, for the outermost frame to print on exit.
 pub(crate) fn mark_stale() {
-    let _ = try_with_top(|t| {
+    with_top(|t| {
         if t.get() > top::NONE {
             t.set(t.get() | top::STALE);
         }
