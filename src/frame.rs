@@ -91,6 +91,13 @@ impl FrameCore {
         state::with_special(|s| ptr::eq(s.get(), self))
     }
 
+    /// Whether this frame is not registered: the fast paths' test (null first, see
+    /// [`FrameCore::any_registered`]).
+    #[inline(always)]
+    fn unregistered(&self) -> bool {
+        !(Self::any_registered() && self.registered())
+    }
+
     /// Whether any frame of the thread is registered: false on the happy path, where it is a
     /// test of one thread local against zero, with no need for the frame's address (which
     /// costs registers kept across the deferred call). The slow paths it leads to ask
@@ -181,12 +188,12 @@ impl FrameCore {
 
     #[inline(always)]
     fn has(&self, bits: u8) -> bool {
-        Self::any_registered() && self.registered() && self.cold().flags.get() & bits != 0
+        !self.unregistered() && self.cold().flags.get() & bits != 0
     }
 
     #[inline(always)]
     fn panicking(&self) -> bool {
-        Self::any_registered() && self.registered() && !self.cold().rec.get().is_null()
+        !self.unregistered() && !self.cold().rec.get().is_null()
     }
 
     /// Takes the panic this frame is handling, if any. Only for a registered frame (see
@@ -690,7 +697,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
         let frame = (self as *const Frame<R, Z, S>).cast();
-        if !(FrameCore::any_registered() && self.core.registered()) {
+        if self.core.unregistered() {
             // SAFETY: see `run_records`; the frame is not registered, and cannot become so
             // before a deferred call panics, which ends this run.
             match catch(|| unsafe { run_records(head, mark, frame, || true, |_| ()) }) {
@@ -705,23 +712,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is
     /// `rec`: when that record is the only one to run and the frame is not registered (always,
     /// unless the frame caught a panic or was entered while something was armed), its deferred
-    /// call is read out and called here, with no indirect call through the runner and no loop (defer9: 19.2 ->
-    /// 16.4 ns in a quick run). Otherwise the general run.
+    /// call is read out and called here, with no indirect call through the runner and no loop
+    /// (defer9: 19.2 -> 16.4 ns in a quick run). Otherwise the general run.
     #[inline(always)]
     pub fn run_stack_down_to<F: FnOnce()>(&self, head: &Head, mark: Mark, rec: &StackRecord<F>) {
-        if head.0.get() == rec.header() && !(FrameCore::any_registered() && self.core.registered())
-        {
-            // `push_stack` linked `rec` in front of `mark`: unlinking it leaves the list at
-            // the mark.
-            head.0.set(mark.0);
-            // SAFETY: `rec` was filled by `push_stack` and was the head of the list: unlinked
-            // now, it runs once, here.
-            let f = unsafe { rec.take() };
-            if let Err(payload) = catch(f) {
-                self.core.caught_from_deferred(payload);
-            }
-        } else {
-            self.run_down_to(head, mark);
+        match self.take_own(head, mark, rec) {
+            Some(f) => self.run_unregistered(f),
+            None => self.run_down_to(head, mark),
         }
     }
 
@@ -733,17 +730,24 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         mark: Mark,
         rec: &StackRecord<F>,
     ) {
-        if head.0.get() == rec.header() && !(FrameCore::any_registered() && self.core.registered())
-        {
-            head.0.set(mark.0);
-            // SAFETY: as in `run_stack_down_to`.
-            let f = unsafe { rec.take() };
-            if let Err(payload) = catch(|| self.with_result(f)) {
-                self.core.caught_from_deferred(payload);
-            }
-        } else {
-            self.run_down_to(head, mark);
+        match self.take_own(head, mark, rec) {
+            Some(f) => self.run_ret_unregistered(f),
+            None => self.run_down_to(head, mark),
         }
+    }
+
+    /// The deferred call of a scope's own record, unlinked, if it is the only record to run and
+    /// the frame is not registered (see [`Frame::run_stack_down_to`]).
+    #[inline(always)]
+    fn take_own<F>(&self, head: &Head, mark: Mark, rec: &StackRecord<F>) -> Option<F> {
+        if head.0.get() != rec.header() || !self.core.unregistered() {
+            return None;
+        }
+        // `push_stack` linked `rec` in front of `mark`: unlinking it leaves the list at the mark.
+        head.0.set(mark.0);
+        // SAFETY: `rec` was filled by `push_stack` and was the head of the list: unlinked now,
+        // it runs once, by the caller.
+        Some(unsafe { rec.take() })
     }
 
     /// [`Frame::run_down_to`] for heap records: the runners leave the emptied records to this
@@ -760,7 +764,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                 head,
                 mark,
                 (self as *const Frame<R, Z, S>).cast(),
-                || !(FrameCore::any_registered() && self.core.registered()),
+                || self.core.unregistered(),
                 |rec| used.add(rec),
             )
         };
