@@ -301,7 +301,7 @@ impl FrameCore {
         cold.flags.set(cold.flags.get() | flag::RECOVERED);
         let mut summary = Earlier::of(&*record.payload, true);
         if let Some(origin) = record.origin.take() {
-            record.location = origin.location.clone();
+            record.location = origin.location;
             summary.resumable = Some((report::payload_addr(&*record.payload), origin));
         }
         // Arming ends at the first recover: one deferred call recovers at most one panic of

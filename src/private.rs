@@ -14,6 +14,27 @@ pub use core::ops::ControlFlow;
 #[inline(always)]
 pub fn discard<T>(_: T) {}
 
+/// Keeps an open-coded deferred call's closure in memory until it runs, rather than its
+/// captures in callee-saved registers across the body (the macro emits this when the body may
+/// call functions and the closure captures values; see `MayCall` in the macro crate). Only a
+/// hint to the optimiser: the closure's address is handed to an empty assembly block that may
+/// read and write memory, so the closure is stored before it and, since any later call might
+/// change it, loaded again when the deferred call runs.
+#[inline(always)]
+pub fn keep_in_memory<T>(value: &T) {
+    #[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), not(miri)))]
+    // SAFETY: an empty assembly block: it reads no register but its operand, writes nothing,
+    // and touches neither the stack nor the flags. Not declaring `nomem` is the point: the
+    // optimiser must assume it reads and writes `value`.
+    unsafe {
+        core::arch::asm!("/* {0} */", in(reg) value as *const T, options(nostack, preserves_flags));
+    }
+    // Elsewhere (and under miri, which runs no assembly) the same hint from `black_box`, at the
+    // price of a stored pointer.
+    #[cfg(not(all(any(target_arch = "x86_64", target_arch = "aarch64"), not(miri))))]
+    core::hint::black_box(value);
+}
+
 /// How a deferred call may recover; see the crate's `state` module.
 pub mod arm {
     pub const EXACT: u8 = crate::state::arm::EXACT;

@@ -123,7 +123,7 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     }
     let origin = Origin {
         location: info.location().map(|l| Location {
-            file: shared_file(l.file()),
+            file: intern_file(l.file()),
             line: l.line(),
             column: l.column(),
         }),
@@ -155,26 +155,41 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
 }
 
 thread_local! {
-    /// The file name of the last panic location this thread saw: panics in a loop (or a
-    /// benchmark) come from the same few places, and sharing the name saves an allocation per
-    /// panic.
-    static LAST_FILE: RefCell<Option<std::sync::Arc<str>>> = const { RefCell::new(None) };
+    /// The last file name this thread interned: the address and length of the name the hook
+    /// was given, and the interned copy. Panics in a loop come from the same few places.
+    static LAST_FILE: Cell<(usize, usize, &'static str)> = const { Cell::new((0, 0, "")) };
 }
 
-fn shared_file(file: &str) -> std::sync::Arc<str> {
-    LAST_FILE
-        .try_with(|last| {
-            let mut last = last.borrow_mut();
-            match &*last {
-                Some(f) if **f == *file => f.clone(),
-                _ => {
-                    let f: std::sync::Arc<str> = file.into();
-                    *last = Some(f.clone());
-                    f
-                }
+/// Every file name interned so far (see [`intern_file`]).
+static FILES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+/// A `'static` copy of a panic location's file name, one per distinct name per process.
+///
+/// The names come from `std::panic::Location`, which only the compiler creates (for
+/// `#[track_caller]` and `panic!`), so there are as many as source files with panics in them:
+/// leaking one copy of each is bounded. The thread's last name is recognised by its address and
+/// length, with no string compare: the same address and length are the same bytes, since a
+/// location's name lives as long as the program (its API lifetime is shorter, hence the copy).
+fn intern_file(file: &str) -> &'static str {
+    let key = (file.as_ptr() as usize, file.len());
+    if let Ok((addr, len, name)) = LAST_FILE.try_with(Cell::get) {
+        if (addr, len) == key {
+            return name;
+        }
+    }
+    let name = {
+        let mut files = FILES.lock().unwrap_or_else(|e| e.into_inner());
+        match files.iter().find(|f| **f == file) {
+            Some(f) => *f,
+            None => {
+                let f: &'static str = Box::leak(file.into());
+                files.push(f);
+                f
             }
-        })
-        .unwrap_or_else(|_| file.into())
+        }
+    };
+    let _ = LAST_FILE.try_with(|last| last.set((key.0, key.1, name)));
+    name
 }
 
 /// What `COLD.try_with` gives back when the thread's cold state is gone.
