@@ -54,6 +54,30 @@ struct Cold {
     saved: Cell<state::Saved>,
 }
 
+impl Cold {
+    /// Drops the ghost, if there is one, where it lies: `Cell::take` would first move its
+    /// 150 bytes out (measured: a `memmove` and a store-forwarding stall on every recovered
+    /// panic, twice).
+    fn drop_ghost(&self) {
+        // SAFETY: a `Cell` lends no reference to its contents and `Cold` is never shared
+        // between threads, so this is the only access to the ghost. Dropping one frees strings,
+        // vectors and a backtrace: nothing that can reach this frame.
+        let ghost = unsafe { &mut *self.ghost.as_ptr() };
+        if ghost.is_some() {
+            *ghost = None;
+        }
+    }
+
+    /// Stores the ghost of a recovered panic (there is none: see `FrameCore::recover`), written
+    /// in place rather than moved in by `Cell::set`.
+    fn put_ghost(&self, ghost: Ghost) {
+        // SAFETY: as in `drop_ghost`.
+        let slot = unsafe { &mut *self.ghost.as_ptr() };
+        debug_assert!(slot.is_none());
+        *slot = Some(ghost);
+    }
+}
+
 /// The part of a frame that does not depend on the return type: what `recover` and the records
 /// reach through raw pointers.
 ///
@@ -220,7 +244,7 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn clear(&self) {
-        drop(self.cold().ghost.take());
+        self.cold().drop_ghost();
         if let Some(record) = self.take_panic() {
             drop_payload(record.payload);
         }
@@ -306,10 +330,10 @@ impl FrameCore {
         }
         // Arming ends at the first recover: one deferred call recovers at most one panic of
         // this frame, so no other ghost is held.
-        cold.ghost.set(Some(Ghost {
+        cold.put_ghost(Ghost {
             earlier: std::mem::take(&mut record.earlier),
             recovered: summary,
-        }));
+        });
         Some(Panic::new(record))
     }
 
@@ -371,7 +395,7 @@ impl FrameCore {
                 cold.flags.set(cold.flags.get() & !flag::ARMING);
                 state::disarm(cold.saved.get());
                 if result.is_ok() {
-                    drop(cold.ghost.take());
+                    cold.drop_ghost();
                 }
             }
         }

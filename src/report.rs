@@ -267,13 +267,34 @@ fn capture_backtrace() -> Option<Box<Backtrace>> {
 /// Builds the record of a panic a frame just caught: with the origin passed up by an inner
 /// frame, or the one the hook kept, or none (a panic godefer's hook did not see).
 pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
-    let addr = payload_addr(&*payload);
+    // The common case, one kept origin and it is this panic's, moves the origin once: from the
+    // kept list straight into the record's box.
+    let mut record = crate::panic::new_record(PanicRecord {
+        payload,
+        origin: None,
+        earlier: Vec::new(),
+        location: None,
+    });
+    let fast = COLD.try_with(|c| {
+        let mut c = c.borrow_mut();
+        let c = &mut *c;
+        if c.in_flight.is_some() || c.kept.len() != 1 || !c.kept[0].matches(&*record.payload) {
+            return false;
+        }
+        record.origin = c.kept.pop();
+        state::clear_stale();
+        true
+    });
+    if fast == Ok(true) {
+        return record;
+    }
+    let addr = payload_addr(&*record.payload);
     let taken = COLD.try_with(|c| {
         let mut c = c.borrow_mut();
         let in_flight = c.in_flight.take();
         // The newest kept origin of this payload's kind is this panic's; newer ones belong to
         // panics that code outside godefer caught, older ones may still be unwinding.
-        let at = c.kept.iter().rposition(|k| k.matches(&*payload));
+        let at = c.kept.iter().rposition(|k| k.matches(&*record.payload));
         let (origin, newer) = match at {
             Some(i) => {
                 let newer = c.kept.split_off(i + 1);
@@ -288,27 +309,20 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
         (in_flight, origin, newer)
     });
     let (in_flight, origin, newer) =
-        taken.unwrap_or_else(|_| (None, take_teardown_kept(&*payload), Vec::new()));
+        taken.unwrap_or_else(|_| (None, take_teardown_kept(&*record.payload), Vec::new()));
     for k in &newer {
         print_kept(k);
     }
     if let Some(f) = in_flight {
         if f.payload_addr == addr {
-            return crate::panic::new_record(PanicRecord {
-                payload,
-                origin: f.origin,
-                earlier: f.earlier,
-                location: None,
-            });
+            record.origin = f.origin;
+            record.earlier = f.earlier;
+            return record;
         }
         print_in_flight(f);
     }
-    crate::panic::new_record(PanicRecord {
-        payload,
-        origin,
-        earlier: Vec::new(),
-        location: None,
-    })
+    record.origin = origin;
+    record
 }
 
 impl Origin {
