@@ -42,12 +42,18 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
-    fn unknown() -> Origin {
+    /// The origin of the panic the hook was called for.
+    #[inline(always)]
+    fn of(info: &PanicHookInfo<'_>) -> Origin {
         Origin {
-            location: None,
-            backtrace: None,
-            payload_type: TypeId::of::<()>(),
-            payload_message: None,
+            location: info.location().map(|l| Location {
+                file: intern_file(l.file()),
+                line: l.line(),
+                column: l.column(),
+            }),
+            backtrace: capture_backtrace(),
+            payload_type: info.payload().type_id(),
+            payload_message: static_or_owned(info.payload()),
         }
     }
 }
@@ -121,34 +127,18 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
     if !state::in_frame() {
         return false;
     }
-    let origin = Origin {
-        location: info.location().map(|l| Location {
-            file: intern_file(l.file()),
-            line: l.line(),
-            column: l.column(),
-        }),
-        backtrace: capture_backtrace(),
-        payload_type: info.payload().type_id(),
-        payload_message: static_or_owned(info.payload()),
-    };
-    let mut origin = Some(origin);
-    let oldest = COLD
-        .try_with(|c| {
-            let mut c = c.borrow_mut();
-            c.kept.extend(origin.take());
-            (c.kept.len() > MAX_KEPT).then(|| c.kept.remove(0))
-        })
-        .map_err(|_| AccessError {
-            origin: origin.take().unwrap_or_else(Origin::unknown),
-        });
+    // Built where it is pushed: an origin moved through locals first cost a store-forwarding
+    // stall per panic (perf, panic_recover).
+    let oldest = COLD.try_with(|c| {
+        let mut c = c.borrow_mut();
+        c.kept.push(Origin::of(info));
+        (c.kept.len() > MAX_KEPT).then(|| c.kept.remove(0))
+    });
     match oldest {
-        Ok(oldest) => {
-            if let Some(o) = oldest {
-                print_kept(&o);
-            }
-        }
+        Ok(Some(oldest)) => print_kept(&oldest),
+        Ok(None) => {}
         // Thread teardown destroyed the cold state: keep the origin where no destructor runs.
-        Err(AccessError { origin, .. }) => keep_in_teardown(origin),
+        Err(_) => keep_in_teardown(Origin::of(info)),
     }
     state::mark_stale();
     true
@@ -190,11 +180,6 @@ fn intern_file(file: &str) -> &'static str {
     };
     let _ = LAST_FILE.try_with(|last| last.set((key.0, key.1, name)));
     name
-}
-
-/// What `COLD.try_with` gives back when the thread's cold state is gone.
-struct AccessError {
-    origin: Origin,
 }
 
 thread_local! {
