@@ -212,6 +212,7 @@ thread_local! {
 }
 
 /// A box for a new record: the spare allocation if there is one.
+#[inline(always)]
 pub(crate) fn new_record(record: PanicRecord) -> Box<PanicRecord> {
     let spare = SPARE
         .try_with(|s| s.0.replace(std::ptr::null_mut()))
