@@ -18,6 +18,7 @@
 //!         let a = open("a");
 //!         let __godefer_r0 = a;                               // receiver, evaluated now
 //!         let __godefer_d0 = move || { __godefer_r0.close(); };
+//!         keep_in_memory(&__godefer_d0);                      // calls follow: see `MayCall`
 //!         let mut __godefer_s1 = None;                        // nested defer: slot + flag
 //!         __godefer_frame.nest(|| {
 //!             if log.verbose() {
@@ -1044,5 +1045,65 @@ impl VisitMut for Placeholders<'_, '_> {
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The lowered code of `f`, as a string without spaces.
+    fn lowered(f: proc_macro2::TokenStream) -> String {
+        super::func(quote!(), f, None).to_string().replace(' ', "")
+    }
+
+    const KEEP: &str = "keep_in_memory(&__godefer_d0)";
+
+    #[test]
+    fn a_closure_capturing_values_is_kept_in_memory_across_calls() {
+        // Arguments that are values, and a call after the defer: kept in memory.
+        let code = lowered(quote! {
+            fn f(x: usize) { defer!(g(x, x + 1)); h(); }
+        });
+        assert!(code.contains(KEEP), "{code}");
+        // A method call's receiver is a value too; so is a `return` the lowering rewrote.
+        let code = lowered(quote! {
+            fn f(v: &V) -> u32 { defer!(v.close()); if v.done { return 1; } 2 }
+        });
+        assert!(code.contains(KEEP), "{code}");
+        // A later `defer!` runs before this one: a call.
+        let code = lowered(quote! {
+            fn f(x: usize) { defer!(g(x)); defer!(g(2)); }
+        });
+        assert!(code.contains(KEEP), "{code}");
+    }
+
+    #[test]
+    fn nothing_is_kept_in_memory_without_a_call_after_or_a_value_captured() {
+        // No call after the defer: the arguments go straight to the deferred call.
+        let code = lowered(quote! {
+            fn f(x: usize) -> usize { defer!(g(x)); let y = x + 1; y * 2 }
+        });
+        assert!(!code.contains("keep_in_memory"), "{code}");
+        // Literal arguments: cheaper as constants in the call.
+        let code = lowered(quote! {
+            fn f() { defer!(g(1, -2)); h(); }
+        });
+        assert!(!code.contains("keep_in_memory"), "{code}");
+        // A call only inside a closure the body defines, not calls: not a call.
+        let code = lowered(quote! {
+            fn f(x: usize) { defer!(g(x)); let _c = || h(); }
+        });
+        assert!(!code.contains("keep_in_memory"), "{code}");
+        // The record strategies keep their closures in records: nothing to add.
+        let code = super::func(
+            quote!(strategy = "heap"),
+            quote! {
+                fn f(x: usize) { defer!(g(x)); h(); }
+            },
+            None,
+        )
+        .to_string();
+        assert!(!code.contains("keep_in_memory"), "{code}");
     }
 }
