@@ -831,9 +831,10 @@ impl<R, Z, S> Drop for Frame<R, Z, S> {
         state::with_top(|t| {
             let top = t.get();
             let outermost = top & !state::top::STALE == me;
-            // Stored by every frame, the same value back unless this is the outermost: one path
-            // to the return, where a branch around the store gave the optimiser two, each with
-            // its own copy of the epilogue. A panic raised in the body below them (the code of a
+            // Written as a store by every frame, of the same value unless this is the
+            // outermost (the optimiser drops that store again, so no frame stores back a value
+            // it loaded): one path to the return, where a branch around the store gave the
+            // optimiser two, each with its own copy of the epilogue. A panic raised in the body below them (the code of a
             // `panic!` is placed after the return) makes the unwinder interpret the unwind
             // information of each epilogue it passes, twice per panic: one copy less is about
             // 500 instructions less per panic at depth 0 (callgrind, panic_recover).

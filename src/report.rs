@@ -145,9 +145,8 @@ fn keep_origin(info: &PanicHookInfo<'_>) -> bool {
 }
 
 thread_local! {
-    /// The last file name this thread interned: the address and length of the name the hook
-    /// was given, and the interned copy. Panics in a loop come from the same few places.
-    static LAST_FILE: Cell<(usize, usize, &'static str)> = const { Cell::new((0, 0, "")) };
+    /// The last file name this thread interned. Panics in a loop come from the same few places.
+    static LAST_FILE: Cell<&'static str> = const { Cell::new("") };
 }
 
 /// Every file name interned so far (see [`intern_file`]).
@@ -157,14 +156,13 @@ static FILES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 ///
 /// The names come from `std::panic::Location`, which only the compiler creates (for
 /// `#[track_caller]` and `panic!`), so there are as many as source files with panics in them:
-/// leaking one copy of each is bounded. The thread's last name is recognised by its address and
-/// length, with no string compare: the same address and length are the same bytes, since a
-/// location's name lives as long as the program (its API lifetime is shorter, hence the copy).
+/// leaking one copy of each is bounded. (A name's API lifetime is shorter than the program's,
+/// and a library unloaded with `dlclose` takes its names with it: hence a copy, and a compare
+/// by content, not by address.) The thread's last name is tried first, without the lock.
 fn intern_file(file: &str) -> &'static str {
-    let key = (file.as_ptr() as usize, file.len());
-    if let Ok((addr, len, name)) = LAST_FILE.try_with(Cell::get) {
-        if (addr, len) == key {
-            return name;
+    if let Ok(last) = LAST_FILE.try_with(Cell::get) {
+        if last == file {
+            return last;
         }
     }
     let name = {
@@ -178,7 +176,7 @@ fn intern_file(file: &str) -> &'static str {
             }
         }
     };
-    let _ = LAST_FILE.try_with(|last| last.set((key.0, key.1, name)));
+    let _ = LAST_FILE.try_with(|last| last.set(name));
     name
 }
 

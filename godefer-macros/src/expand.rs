@@ -475,7 +475,9 @@ impl VisitMut for StripDefers {
 /// Whether code may call a function, by its syntax: a call, a method call, a macro, `?`,
 /// `.await`, indexing, a `for` loop, or code the lowering already rewrote (a `return`, a nested
 /// `defer!`), which it cannot see into. Closures are not entered (defining one calls nothing;
-/// calling it is a call). Operators are taken as calling nothing (primitives, as a rule).
+/// calling it is a call). Operators are taken as calling nothing (primitives, as a rule), and so
+/// are the drops of locals declared after the `defer!`: a call missed here only leaves the
+/// arguments in registers, as before this check existed.
 ///
 /// An open-coded deferred call's closure is kept in memory when the code after its `defer!` may
 /// call: its captured arguments then wait on the stack, as Go keeps an open-coded defer's
@@ -624,24 +626,42 @@ impl Emit<'_> {
         v.0
     }
 
-    /// Whether the deferred call of site `id` may capture a value worth keeping in memory:
-    /// anything but literals (constants are cheaper written into the call than stored and
-    /// loaded back: the defer8 benchmark's eight `take1(1)`.. went from 9.7 to 11.7 ns when
-    /// kept in memory). A closure form captures what its body names: always.
+    /// Whether the deferred call of site `id` captures values worth keeping in memory, and
+    /// nothing that keeping it there would cost the body: values evaluated at the `defer!`
+    /// other than literals (constants are cheaper written into the call than stored and loaded
+    /// back: the defer8 benchmark's eight `take1(1)`.. went from 9.7 to 11.7 ns when kept in
+    /// memory), and no reference to a local (`f(&x)`, a closure that is not `move`, a macro's
+    /// arguments, which are taken by reference): handing the closure's address to the
+    /// optimiser's opaque hint would expose that local too, to be stored and reloaded around
+    /// every call of the body.
     fn captures_values(&self, id: usize) -> bool {
         let literal = |e: &Expr| match e {
             Expr::Lit(_) => true,
             Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && matches!(&*u.expr, Expr::Lit(_)),
             _ => false,
         };
+        let values = |operands: &[&Expr]| {
+            !operands.iter().all(|e| literal(e))
+                && !operands.iter().any(|e| matches!(e, Expr::Reference(_)))
+        };
         match &self.sites[id].form {
             Some(Form::Call { callee, args, .. }) => {
+                let mut operands: Vec<&Expr> = args.iter().map(unparen).collect();
                 // A path callee is a function item, zero-sized, unless it names a local.
-                !matches!(unparen(callee), Expr::Path(_)) || !args.iter().map(unparen).all(literal)
+                if !matches!(unparen(callee), Expr::Path(_)) {
+                    operands.push(unparen(callee));
+                }
+                values(&operands)
             }
-            Some(Form::Method { .. }) | Some(Form::Closure { .. }) => true,
-            Some(Form::Macro { args, .. }) => !args.iter().all(literal),
-            None => false,
+            Some(Form::Method { receiver, args, .. }) => {
+                let operands: Vec<&Expr> = std::iter::once(&**receiver)
+                    .chain(args)
+                    .map(unparen)
+                    .collect();
+                values(&operands)
+            }
+            Some(Form::Closure { closure, .. }) => closure.capture.is_some(),
+            Some(Form::Macro { .. }) | None => false,
         }
     }
 
@@ -1071,6 +1091,11 @@ mod tests {
             fn f(v: &V) -> u32 { defer!(v.close()); if v.done { return 1; } 2 }
         });
         assert!(code.contains(KEEP), "{code}");
+        // A `move` closure holds values of its own.
+        let code = lowered(quote! {
+            fn f(x: usize) { defer!(move || g(x)); h(); }
+        });
+        assert!(code.contains(KEEP), "{code}");
         // A later `defer!` runs before this one: a call.
         let code = lowered(quote! {
             fn f(x: usize) { defer!(g(x)); defer!(g(2)); }
@@ -1095,6 +1120,31 @@ mod tests {
             fn f(x: usize) { defer!(g(x)); let _c = || h(); }
         });
         assert!(!code.contains("keep_in_memory"), "{code}");
+        // A reference to a local, a closure that borrows, a macro (whose arguments are
+        // borrowed): keeping them in memory would expose the locals they point to.
+        for f in [
+            quote!(
+                fn f(x: usize) {
+                    defer!(g(&x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: usize) {
+                    defer!(|| g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: usize) {
+                    defer!(println!("{}", x));
+                    h();
+                }
+            ),
+        ] {
+            let code = lowered(f);
+            assert!(!code.contains("keep_in_memory"), "{code}");
+        }
         // The record strategies keep their closures in records: nothing to add.
         let code = super::func(
             quote!(strategy = "heap"),
