@@ -15,7 +15,8 @@
 //! 20 ms; the probe takes about one second.
 //!
 //! `cargo bench --bench steadiness`. Prints one line:
-//! `steady blocks=N min=NS p5=NS median=NS p95=NS max=NS` (nanoseconds per iteration).
+//! `steady blocks=N block_ms=MS min=NS p5=NS median=NS p95=NS max=NS` (nanoseconds per
+//! iteration).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -64,7 +65,8 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let at = |p: usize| times[(times.len() - 1) * p / 100];
     println!(
-        "steady blocks={BLOCKS} min={:.3} p5={:.3} median={:.3} p95={:.3} max={:.3}",
+        "steady blocks={BLOCKS} block_ms={} min={:.3} p5={:.3} median={:.3} p95={:.3} max={:.3}",
+        BLOCK_TIME.as_millis(),
         at(0),
         at(5),
         at(50),
