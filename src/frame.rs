@@ -15,7 +15,7 @@
 
 use std::cell::{Cell, UnsafeCell};
 use std::marker::PhantomData;
-use std::mem::MaybeUninit;
+use std::mem::{ManuallyDrop, MaybeUninit};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -424,13 +424,23 @@ fn catch<F: FnOnce()>(f: F) -> std::thread::Result<()> {
 /// panic is caught and its payload leaked (`std` aborts in the same spot for a joined thread's
 /// payload; godefer never aborts).
 fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
-    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+    drop_quietly(payload);
+}
+
+/// Drops a value whose `Drop` may panic where that panic has no place to go: the second panic
+/// is caught and its payload leaked.
+#[cold]
+fn drop_quietly<T>(value: T) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
         std::mem::forget(again);
     }
 }
 
 /// One call of a `#[godefer::func]` function: its result slot, its zero value and its
-/// `FrameCore`. Not public API: the macro creates it.
+/// `FrameCore`. Not public API: the macro creates it, with the unsafe [`Frame::new`], whose
+/// contract every other method relies on; so the methods are safe to call for the code that made
+/// that promise, and unreachable for any other safe code (the macro's frame is a hygienic local
+/// that a user's code cannot name).
 ///
 /// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
 /// pointer kept in the frame: one store less on every call.
@@ -449,13 +459,8 @@ pub trait ResultSlot<R> {
     fn empty() -> Self;
     fn set(&self, value: R);
     fn take(&self) -> Option<R>;
-    /// The result, made from `zero` first if there is none yet.
-    ///
-    /// # Safety
-    /// No other reference into the slot may be live, and none may be created while the
-    /// returned one is.
-    #[allow(clippy::mut_from_ref)]
-    unsafe fn get_or_insert_with(&self, zero: impl FnOnce() -> R) -> &mut R;
+    /// Puts `value` in, returning what was there.
+    fn replace(&self, value: R) -> Option<R>;
 }
 
 /// The result slot of a function with a result. Not public API.
@@ -478,10 +483,8 @@ impl<R> ResultSlot<R> for OptSlot<R> {
     }
 
     #[inline(always)]
-    unsafe fn get_or_insert_with(&self, zero: impl FnOnce() -> R) -> &mut R {
-        // SAFETY: the caller guarantees this is the only reference into the cell.
-        let slot = unsafe { &mut *self.0.as_ptr() };
-        slot.get_or_insert_with(zero)
+    fn replace(&self, value: R) -> Option<R> {
+        self.0.replace(Some(value))
     }
 }
 
@@ -503,18 +506,38 @@ impl ResultSlot<()> for UnitSlot {
     }
 
     #[inline(always)]
-    unsafe fn get_or_insert_with(&self, _zero: impl FnOnce()) -> &mut () {
-        // SAFETY: `()` is zero-sized: a dangling, aligned pointer is a valid `&mut ()`, and it
-        // aliases nothing.
-        unsafe { &mut *ptr::NonNull::<()>::dangling().as_ptr() }
+    fn replace(&self, (): ()) -> Option<()> {
+        None
     }
 }
 
 impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
-    /// The macro emits `let frame = Frame::new(zero); frame.start();` first in every lowered
-    /// function: the frame must be in its place before it may register.
+    /// The macro emits `let frame = unsafe { Frame::new(zero) }; frame.start();` first in every
+    /// lowered function: the frame must be in its place before it may register.
+    ///
+    /// # Safety
+    ///
+    /// The frame is the lowering's, and the runtime links it and its records into thread-local
+    /// lists that it later follows through raw pointers. The caller promises to use it as
+    /// `#[godefer::func]`'s lowering does:
+    ///
+    /// 1. **Place and life.** [`Frame::start`] is called once, before any other method, where
+    ///    the frame will stay: from then on it is not moved, and it is dropped (not forgotten
+    ///    or leaked) before its storage is reused. Frames nest like the calls that own them: a
+    ///    frame started while another frame of the thread is alive is dropped before it.
+    /// 2. **No re-entry.** While a deferred call of this frame runs (inside [`Frame::run`],
+    ///    [`Frame::run_ret`] or one of the `run_*_down_to` methods), no method of this frame is
+    ///    called, except [`Frame::set_result`]. (`set_result`, `run_ret` and `finish` never
+    ///    invalidate what a `|ret|` closure holds: it gets a local, not the slot.)
+    /// 3. **Records** (frame and heap strategies). A [`Head`] is used with this frame only. A
+    ///    [`StackRecord`] given to `push_stack` or `push_stack_ret` is given once, and stays
+    ///    alive and in place until a `run_*_down_to` has run it. Every [`Keep`] that
+    ///    `push_heap*` returns (or stores) is kept until its records ran: it carries their
+    ///    borrows. A [`Mark`] comes from [`Frame::mark`] on the same head; runs nest like
+    ///    scopes: `run_*_down_to(head, mark, ..)` is called while every record pushed since
+    ///    `mark` is still pending, and runs them. Every pushed record runs before `finish`.
     #[inline(always)]
-    pub fn new(zero: Z) -> Frame<R, Z, S> {
+    pub unsafe fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
             core: FrameCore {
                 cold: UnsafeCell::new(MaybeUninit::uninit()),
@@ -611,18 +634,25 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.run_ret::<MODE, F>(f);
     }
 
+    /// Calls a `|ret|` closure with the result. The result is moved out of the slot into a
+    /// local for the call and put back after it, also when the call panics (what it stored
+    /// then stays, as Go keeps a named result). The closure never holds a reference into the
+    /// slot, so nothing the frame does meanwhile (`set_result`, `finish`, another `run_ret`)
+    /// can invalidate it: sound by construction, whatever the caller does.
     pub(crate) fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
-        // SAFETY: only the frame's own methods touch `slot`, and none of them runs while a
-        // deferred call does (the body is over, `finish` comes after every deferred call); the
-        // `&mut` ends before this function returns or unwinds. Writing through the cell instead
-        // of a local keeps what the closure stored even if it panics, as Go keeps a named result.
-        let value = unsafe {
-            self.slot.get_or_insert_with(|| match self.zero.zero() {
+        let value = match self.slot.take() {
+            Some(value) => value,
+            None => match self.zero.zero() {
                 Some(zero) => zero,
                 None => no_zero_for_closure(),
-            })
+            },
         };
-        f(value);
+        let mut back = PutBack {
+            slot: &self.slot,
+            value: ManuallyDrop::new(value),
+            result: PhantomData,
+        };
+        f(&mut back.value);
     }
 
     /// Fills the slot of an open-coded `defer!` in a nested block. A call rather than an
@@ -799,7 +829,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn finish(&self, name: &'static str) -> R {
         if self.core.panicking() {
-            self.raise_again(self.core.outermost());
+            self.raise_again();
         }
         match self.slot.take() {
             Some(value) => value,
@@ -812,10 +842,17 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 
     #[cold]
     #[inline(never)]
-    fn raise_again(&self, outermost: bool) -> ! {
-        let record = self.core.take_panic();
-        match record {
-            Some(record) => resume_unwind(report::leave(*record, outermost)),
+    fn raise_again(&self) -> ! {
+        // A result stored before the panic (or by a deferred call) is dropped here, not by the
+        // unwind that follows: a `Drop` that panicked there would abort the process. Its panic
+        // replaces the frame's, with the frame's in its chain, as a deferred call's would.
+        if let Some(value) = self.slot.take() {
+            if let Err(payload) = catch(|| drop(value)) {
+                self.core.caught_from_deferred(payload);
+            }
+        }
+        match self.core.take_panic() {
+            Some(record) => resume_unwind(report::leave(*record, self.core.outermost())),
             None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
         }
     }
@@ -844,6 +881,28 @@ impl<R, Z, S> Drop for Frame<R, Z, S> {
                 report::flush_stale();
             }
         });
+    }
+}
+
+/// Puts a `|ret|` closure's result back into the slot when the call ends, by return or unwind
+/// (see [`Frame::with_result`]).
+struct PutBack<'a, R, S: ResultSlot<R>> {
+    slot: &'a S,
+    value: ManuallyDrop<R>,
+    result: PhantomData<fn() -> R>,
+}
+
+impl<R, S: ResultSlot<R>> Drop for PutBack<'_, R, S> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: `value` is taken once, here, and never used after.
+        let value = unsafe { ManuallyDrop::take(&mut self.value) };
+        if let Some(stray) = self.slot.replace(value) {
+            // Something stored a result while the closure held it. Generated code never does
+            // (see `Frame::new`'s contract): the closure's value wins, and the stray one is
+            // dropped where its own panic cannot abort the process, even mid-unwind.
+            drop_quietly(stray);
+        }
     }
 }
 

@@ -312,3 +312,96 @@ fn a_deferred_panic_midway_through_the_records_is_recovered_by_an_older_one() {
     assert_eq!(heap_records_panic_midway(), 6);
     assert_eq!(take_log(), ["heap 2", "heap 0", "recovered heap midway"]);
 }
+
+/// A frame as the macro makes one (see `Frame::new`'s contract), with a `String` result.
+macro_rules! string_frame {
+    ($frame:ident) => {
+        // SAFETY: the tests below keep `Frame::new`'s contract: started at once, never moved,
+        // dropped at the end of the test; no record; within a deferred call only `set_result`.
+        let $frame = unsafe {
+            crate::frame::Frame::<String, _, crate::frame::OptSlot<String>>::new(
+                crate::zero::Zero(String::new),
+            )
+        };
+        $frame.start();
+    };
+}
+
+#[test]
+fn storing_a_result_while_a_ret_closure_holds_it_invalidates_nothing() {
+    // What a macro's closure holding a rewritten `return` once did (issue 12): a result stored
+    // from inside a `|ret|` closure dropped the value that closure's `&mut` pointed to. The
+    // closure now holds a local: its value wins, the stray one is dropped, nothing dangles.
+    string_frame!(frame);
+    frame.set_result("body".to_string());
+    frame.run_ret::<{ crate::state::arm::EXACT }, _>(|ret: &mut String| {
+        frame.set_result("stray".to_string());
+        ret.push_str(" + deferred");
+        assert_eq!(ret, "body + deferred");
+    });
+    assert_eq!(frame.finish("t"), "body + deferred");
+}
+
+#[test]
+fn ret_closures_nested_on_one_frame_each_hold_their_own_value() {
+    string_frame!(frame);
+    frame.set_result("a".to_string());
+    frame.run_ret::<{ crate::state::arm::EXACT }, _>(|outer: &mut String| {
+        // Run directly (not through `run_ret`, which the contract keeps out of a running
+        // deferred call): the same `with_result` the runners use.
+        frame.with_result(|inner: &mut String| inner.push('!'));
+        outer.push('b');
+    });
+    assert_eq!(frame.finish("t"), "ab");
+}
+
+#[test]
+fn a_ret_closure_that_panics_keeps_what_it_stored() {
+    string_frame!(frame);
+    frame.run_ret::<{ crate::state::arm::EXACT }, _>(|ret: &mut String| {
+        ret.push_str("stored");
+        panic!("deferred");
+    });
+    frame.run_ret::<{ crate::state::arm::EXACT }, _>(|ret: &mut String| {
+        assert!(crate::recover().is_some());
+        assert_eq!(ret, "stored");
+        ret.push_str(", then recovered");
+    });
+    assert_eq!(frame.finish("t"), "stored, then recovered");
+}
+
+/// A result whose `Drop` panics.
+struct Bomb(&'static str);
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+        panic!("drop of {}", self.0);
+    }
+}
+
+#[test]
+fn a_result_whose_drop_panics_under_a_panicking_deferred_call_does_not_abort() {
+    // Issue 12: the frame dropped its stored result while unwinding from the deferred call's
+    // panic, and the result's panic aborted the process. It is dropped before the raise now,
+    // and its panic is the one that continues.
+    take_log();
+    let caught = catch_unwind(|| {
+        // SAFETY: as in `string_frame!`.
+        let frame = unsafe {
+            crate::frame::Frame::<Bomb, _, crate::frame::OptSlot<Bomb>>::new(
+                crate::zero::NoZero::new(),
+            )
+        };
+        frame.start();
+        frame.set_result(Bomb("result"));
+        frame.run::<{ crate::state::arm::EXACT }, _>(|| panic_any("deferred"));
+        std::mem::forget(frame.finish("t"));
+    });
+    let payload = caught.expect_err("the frame raises a panic");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("drop of result")
+    );
+    assert_eq!(take_log(), ["drop result"]);
+}

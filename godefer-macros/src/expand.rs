@@ -280,7 +280,11 @@ fn lower_frame(
     }
 
     // Exits: rewrite `return` and `?`, in the body and in the operands of the sites.
-    let mut exits = Exits { count: 0 };
+    let mut exits = Exits {
+        count: 0,
+        in_macro: 0,
+        in_macros: 0,
+    };
     for stmt in &mut stmts {
         exits.visit_stmt_mut(stmt);
     }
@@ -292,6 +296,8 @@ fn lower_frame(
             exits.visit_expr_mut(e);
         }
     }
+
+    let labelled = exits.in_macros > 0;
 
     // Plan.
     let shape = Shape {
@@ -349,6 +355,7 @@ fn lower_frame(
         None => zero_tokens,
     };
 
+    let zero_ident = syn::Ident::new("__godefer_zero", Span::mixed_site());
     let mut emit = Emit {
         strategy,
         ret: ret_tokens.clone(),
@@ -357,10 +364,15 @@ fn lower_frame(
         tail,
         top_site,
         levels: 0,
+        labelled,
     };
     emit.replace_placeholders();
     let (body, guarded) = emit.seq(0);
-    let body = if guarded { body } else { nest(&body) };
+    let body = if guarded {
+        body
+    } else {
+        nest(&body, labelled)
+    };
     let label = if name == ctx.name {
         quote!(::core::concat!(::core::module_path!(), "::", #name))
     } else {
@@ -369,7 +381,11 @@ fn lower_frame(
     };
     syn::parse_quote! {{
         #(#items)*
-        let #frame = ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_tokens);
+        let #zero_ident = #zero_tokens;
+        // The lowering keeps `Frame::new`'s contract (see its docs); no user token is in here.
+        let #frame = unsafe {
+            ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_ident)
+        };
         #frame.start();
         #head_decl
         #body
@@ -381,9 +397,20 @@ fn lower_frame(
 /// stays in the function's own machine frame, as it would without the macro, so a panic in it
 /// crosses no extra frame on its way to the catch (an extra frame cost the unwinder about 200 ns
 /// per panic: measured on the panic_recover benchmark).
-fn nest(code: &TokenStream) -> TokenStream {
+///
+/// With `labelled`, the body is a block labelled [`rewrite::BODY_LABEL`], which the exits
+/// rewritten inside macro arguments break out of.
+fn nest(code: &TokenStream, labelled: bool) -> TokenStream {
     let frame = frame_ident();
-    quote!(#frame.nest(#[inline(always)] || { #code });)
+    if labelled {
+        let label = rewrite::body_label(Span::call_site());
+        quote! {
+            #[allow(unused_labels)]
+            #frame.nest(#[inline(always)] || #label: { #code });
+        }
+    } else {
+        quote!(#frame.nest(#[inline(always)] || { #code });)
+    }
 }
 
 /// `GODEFER_DEBUG=defer`: Go's `-gcflags=-d=defer`, one line per defer statement.
@@ -522,6 +549,9 @@ struct Emit<'a> {
     top_site: Vec<Option<usize>>,
     /// Scopes emitted so far (names their marks).
     levels: usize,
+    /// The scopes' bodies carry [`rewrite::BODY_LABEL`] (an exit was rewritten inside a macro's
+    /// arguments).
+    labelled: bool,
 }
 
 /// The pieces of one deferred call.
@@ -593,7 +623,7 @@ impl Emit<'_> {
                     let cont = if guarded || cont.is_empty() {
                         cont
                     } else {
-                        nest(&cont)
+                        nest(&cont, self.labelled)
                     };
                     inner.extend(self.top_level(id, cont, keep_in_memory));
                 }
@@ -609,7 +639,7 @@ impl Emit<'_> {
             return (inner, false);
         }
         let (prologue, epilogue) = self.level(&nested);
-        let body = nest(&inner);
+        let body = nest(&inner, self.labelled);
         (quote!(#prologue #body #epilogue), true)
     }
 

@@ -15,7 +15,12 @@
 //!
 //! Recursion: everything except closures and async blocks (their `return` and `?` are their
 //! own) and items. Macro arguments that parse as comma-separated expressions are rewritten too
-//! (`println!("{}", x?)`).
+//! (`println!("{}", x?)`), but to a `break` out of the scope's body, labelled
+//! [`BODY_LABEL`], instead of a `return`: a macro may put its arguments anywhere, in a closure
+//! or a function of its own (`macro_rules! later { ($e:expr) => { || $e } }`), and only the
+//! compiler can tell. A label cannot be reached through a closure, an async block or an item,
+//! so such a `return` or `?` is a compile error at the user's token (E0767, "use of unreachable
+//! label") rather than a store of the function's result from wherever the closure is called.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -27,12 +32,39 @@ use syn::{Expr, Macro, Token};
 pub struct Exits {
     /// `return`s and `?`s found: the exit points of the frame, with the end of the body.
     pub count: usize,
+    /// Inside the arguments of a macro call: exits become `break`s to [`BODY_LABEL`].
+    pub in_macro: usize,
+    /// Exits rewritten inside macro arguments: the scopes' bodies then carry the label.
+    pub in_macros: usize,
+}
+
+/// The label of every scope's body when an exit was rewritten inside a macro's arguments. Its
+/// name is what the user reads if the macro moved the exit out of the body's own control flow.
+pub const BODY_LABEL: &str = "'__godefer_exit_of_the_function";
+
+/// The scopes' label, with mixed-site hygiene (a user's label of the same name is another
+/// label), located at `at`.
+pub fn body_label(at: Span) -> syn::Lifetime {
+    syn::Lifetime::new(BODY_LABEL, Span::mixed_site().located_at(at))
 }
 
 /// The frame, named with mixed-site hygiene but located at `at`, so errors point there.
 fn frame(at: Span) -> TokenStream {
     let f = syn::Ident::new("__godefer_frame", Span::mixed_site().located_at(at));
     quote!(#f)
+}
+
+impl Exits {
+    /// Leaves the scope's body with the stored result: `return` where the rewriter sees the
+    /// body's own control flow, a labelled `break` inside macro arguments.
+    fn leave(&mut self, span: Span, store: TokenStream) -> TokenStream {
+        if self.in_macro == 0 {
+            return quote_spanned!(span=> return #store);
+        }
+        self.in_macros += 1;
+        let label = body_label(span);
+        quote_spanned!(span=> break #label #store)
+    }
 }
 
 impl VisitMut for Exits {
@@ -50,9 +82,8 @@ impl VisitMut for Exits {
                     Some(e) => quote!(#e),
                     None => quote_spanned!(span=> ()),
                 };
-                *expr = Expr::Verbatim(quote_spanned! {span=>
-                    return #frame.set_result(#value)
-                });
+                let leave = self.leave(span, quote_spanned!(span=> #frame.set_result(#value)));
+                *expr = Expr::Verbatim(leave);
             }
             Expr::Try(t) => {
                 self.visit_expr_mut(&mut t.expr);
@@ -63,12 +94,14 @@ impl VisitMut for Exits {
                 let at = Span::mixed_site().located_at(span);
                 let v = syn::Ident::new("__godefer_value", at);
                 let r = syn::Ident::new("__godefer_residual", at);
+                let leave = self.leave(
+                    span,
+                    quote_spanned!(span=> #frame.set_result(::godefer::__private::from_residual(#r))),
+                );
                 *expr = Expr::Verbatim(quote_spanned! {span=>
                     match ::godefer::__private::branch(#inner) {
                         ::godefer::__private::ControlFlow::Continue(#v) => #v,
-                        ::godefer::__private::ControlFlow::Break(#r) => {
-                            return #frame.set_result(::godefer::__private::from_residual(#r))
-                        }
+                        ::godefer::__private::ControlFlow::Break(#r) => { #leave }
                     }
                 });
             }
@@ -85,9 +118,11 @@ impl VisitMut for Exits {
         else {
             return;
         };
+        self.in_macro += 1;
         for arg in args.iter_mut() {
             self.visit_expr_mut(arg);
         }
+        self.in_macro -= 1;
         mac.tokens = quote!(#args);
     }
 
