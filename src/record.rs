@@ -414,6 +414,12 @@ pub(crate) mod pool {
             // The cache is about to hold records: make sure the thread gives them back.
             let _ = EXIT.try_with(|_| ());
         }
+        if local.closed.get() {
+            // Thread teardown (a thread-local destructor that runs after `ExitGuard`'s): the
+            // cache keeps nothing any more, so take one record and leave the rest pooled.
+            // Moving half a cache here would strand those records in a list nobody frees.
+            return lock(global).pop().unwrap_or_else(alloc);
+        }
         {
             let g = lock(global);
             let n = g.len().min(LOCAL_CAP / 2);

@@ -21,6 +21,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::PanicHookInfo;
+use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -94,13 +95,10 @@ pub(crate) fn ensure_hook() {
 
 #[cold]
 fn install_hook() {
-    // `set_hook` panics when called on a panicking thread: a first godefer frame entered by a
-    // `Drop` during unwinding installs the hook from a short-lived thread (once per process).
+    // `set_hook` panics when called on a panicking thread: a first godefer frame entered while
+    // the thread panics installs the hook from a short-lived thread (once per process).
     if std::thread::panicking() {
-        let _ = std::thread::Builder::new()
-            .name("godefer-hook".into())
-            .spawn(install_hook)
-            .map(|t| t.join());
+        install_from_helper();
         return;
     }
     let _lock = INSTALL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -116,6 +114,40 @@ fn install_hook() {
         }
     }));
     INSTALLED.store(true, Ordering::Release);
+}
+
+/// How long a panicking thread waits for the helper thread to start, and then for it to install
+/// the hook.
+const HELPER_START: Duration = Duration::from_secs(1);
+const HELPER_INSTALL: Duration = Duration::from_millis(20);
+
+/// Installs the hook from a helper thread, for a thread that is panicking. Two cases look the
+/// same from here (`std::thread::panicking()` in both), and only the first may wait for the
+/// helper:
+/// - a `Drop` running during unwinding: nothing holds std's hook lock, the helper installs the
+///   hook at once, and the frame's own panics are then godefer's to report;
+/// - a panic hook (a user's hook calling a `#[godefer::func]`): std holds its hook lock for the
+///   whole hook, so the helper's `set_hook` blocks until the hook returns. Joining it would
+///   deadlock (issue 12).
+///
+/// So the thread waits for the helper to start, then at most [`HELPER_INSTALL`] for the hook;
+/// past that it goes on, and the helper installs the hook when std's lock is free. Meanwhile
+/// panics are reported by the hook that was there before, at once: a degraded report, never a
+/// hang.
+#[cold]
+fn install_from_helper() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("godefer-hook".into())
+        .spawn(move || {
+            let _ = tx.send(());
+            install_hook();
+            let _ = tx.send(());
+        });
+    if spawned.is_ok() && rx.recv_timeout(HELPER_START).is_ok() {
+        let _ = rx.recv_timeout(HELPER_INSTALL);
+    }
+    // The helper is detached: it ends by itself once the hook is in place.
 }
 
 /// The hook's work: returns false if the panic is not godefer's business.
