@@ -93,6 +93,17 @@
 //! top-level local declared before the statement holding it, or be moved in; otherwise the
 //! borrow checker's error points at the capture.
 //!
+//! # `return` and `?` inside macros
+//!
+//! Every `return` and `?` of the body is an exit of the function, also in the arguments of a
+//! macro such as `println!("{}", f()?)` or `vec![a?, b?]`. A macro may put its arguments in a
+//! closure, though, where a `return` is the closure's own; the macro cannot tell, so it leaves
+//! that question to the compiler: an exit it rewrote inside a macro's arguments that ends up in
+//! a closure, an `async` block or an item is a compile error at the `return` or `?` ("use of
+//! unreachable label `'__godefer_exit_of_the_function`"), never an exit taken from wherever the
+//! closure is called. Write such a closure outside the macro call, or the exit outside the
+//! closure.
+//!
 //! # Results and `recover`
 //!
 //! Every exit (the tail expression, each `return`, each `?`, a panic) stores the result first,
@@ -168,7 +179,7 @@
 //!
 //! ```text
 //! fn f(a: Res) -> u32 {
-//!     let frame = Frame::<u32, _, _>::new(/* zero value */);
+//!     let frame = unsafe { Frame::<u32, _, _>::new(/* zero value */) }; // see its contract
 //!     frame.start();
 //!     frame.nest(|| {                              // catches a panic of this scope
 //!         let recv = a;                            // receiver evaluated now
@@ -225,6 +236,18 @@
 //! install later replaces godefer's: panics are then reported at once by your hook. Like Rust,
 //! godefer adds the `RUST_BACKTRACE` note to the first report of the process only; a panic Rust
 //! reported before godefer's first use is invisible to it, so that note may then appear twice.
+//!
+//! # Soundness, and `__private`
+//!
+//! No safe program can reach undefined behaviour through godefer, whatever it defers, recovers,
+//! forgets, or does in panic hooks and thread-local destructors; a user crate may
+//! `#![forbid(unsafe_code)]` and still use `#[godefer::func]`. The macro's output calls the
+//! runtime through `godefer::__private`, which is not public API: hidden from the docs, free to
+//! change in any release, and not usable for anything but the macro's code. Its one entry
+//! point that can break the runtime's invariants, the frame's constructor, is an `unsafe fn`
+//! whose contract (where the frame lives, what runs while its deferred calls run, how records
+//! nest) the lowering keeps; everything else there is sound to call by construction. The
+//! generated `unsafe` block holds none of the user's tokens.
 //!
 //! # Differences from Go
 //!

@@ -233,10 +233,21 @@ pub(crate) fn new_record(record: PanicRecord) -> Box<PanicRecord> {
 #[inline(never)]
 fn recycle(record: Box<PanicRecord>) {
     let raw = Box::into_raw(record);
+    // Frees the allocation if a payload's `Drop` panics below (nothing is dropped twice, and
+    // nothing leaks); forgotten once the contents are dropped.
+    struct Free(*mut PanicRecord);
+    impl Drop for Free {
+        fn drop(&mut self) {
+            // SAFETY: as in `Spare::drop`: the contents were dropped (their `drop_in_place`
+            // is what unwinds), only the memory is left.
+            drop(unsafe { Box::from_raw(self.0.cast::<MaybeUninit<PanicRecord>>()) });
+        }
+    }
+    let free = Free(raw);
     // SAFETY: `raw` owns a live record; after this its contents are dropped and it is only
-    // memory. (A payload whose `Drop` panics unwinds out of here: the allocation leaks, nothing
-    // is dropped twice.)
+    // memory.
     unsafe { std::ptr::drop_in_place(raw) };
+    std::mem::forget(free);
     let kept = SPARE.try_with(|s| {
         s.0.get().is_null() && {
             s.0.set(raw);

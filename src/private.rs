@@ -1,5 +1,11 @@
 //! Not public API: what the code `#[godefer::func]` generates calls. Anything here may change in
 //! any release.
+//!
+//! The trust between generated code and the runtime is written down: [`Frame::new`] is
+//! `unsafe`, and its contract covers every method of the frame and the records it links (the
+//! macro keeps it, and holds no user token in that `unsafe` block); everything else here is
+//! sound to call from any safe code, by construction (a `|ret|` closure gets a local, not the
+//! result slot; the pool and panic state are the runtime's own).
 
 pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};

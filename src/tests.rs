@@ -405,3 +405,27 @@ fn a_result_whose_drop_panics_under_a_panicking_deferred_call_does_not_abort() {
     );
     assert_eq!(take_log(), ["drop result"]);
 }
+
+/// A panic payload whose `Drop` panics.
+struct PayloadBomb;
+
+impl Drop for PayloadBomb {
+    fn drop(&mut self) {
+        panic!("payload drop");
+    }
+}
+
+#[test]
+fn a_recovered_panic_whose_payload_drop_panics_leaks_nothing() {
+    // miri checks for leaks at the end of the run: the record's allocation must be freed even
+    // when dropping its payload unwinds.
+    string_frame!(frame);
+    frame.nest(|| panic_any(PayloadBomb));
+    let mut recovered = None;
+    frame.run::<{ crate::state::arm::EXACT }, _>(|| recovered = crate::recover());
+    let recovered = recovered.expect("the panic is recovered");
+    assert!(recovered.downcast_ref::<PayloadBomb>().is_some());
+    let dropped = catch_unwind(std::panic::AssertUnwindSafe(move || drop(recovered)));
+    assert!(dropped.is_err(), "the payload's drop panicked");
+    assert_eq!(frame.finish("t"), "");
+}

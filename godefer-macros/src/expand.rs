@@ -12,7 +12,7 @@
 //!
 //! // Output (open-coded):
 //! fn f(log: &Log) -> u32 {
-//!     let __godefer_frame = Frame::<u32, _>::new(/* zero value of u32 */);
+//!     let __godefer_frame = unsafe { Frame::<u32, _>::new(/* zero of u32 */) }; // contract kept
 //!     __godefer_frame.start();                                // outermost frame? armed?
 //!     __godefer_frame.nest(|| {
 //!         let a = open("a");
@@ -383,9 +383,9 @@ fn lower_frame(
         #(#items)*
         let #zero_ident = #zero_tokens;
         // The lowering keeps `Frame::new`'s contract (see its docs); no user token is in here.
-        let #frame = unsafe {
-            ::godefer::__private::Frame::<#ret_tokens, _, #slot_ty>::new(#zero_ident)
-        };
+        // The types stay outside the block too (an array length in one is an expression).
+        let #frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> =
+            unsafe { ::godefer::__private::Frame::new(#zero_ident) };
         #frame.start();
         #head_decl
         #body
