@@ -46,5 +46,8 @@ fn main() {
         .join()
         .unwrap();
     }
-    println!("global pool: {} records", godefer::__private::pool_counts().1);
+    println!(
+        "global pool: {} records",
+        godefer::__private::pool_counts().1
+    );
 }

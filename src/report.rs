@@ -21,9 +21,9 @@ use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::PanicHookInfo;
-use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use crate::panic::{is_string_like, message_of, Earlier, Location, PanicRecord};
 use crate::state;

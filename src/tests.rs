@@ -319,9 +319,9 @@ macro_rules! string_frame {
         // SAFETY: the tests below keep `Frame::new`'s contract: started at once, never moved,
         // dropped at the end of the test; no record; within a deferred call only `set_result`.
         let $frame = unsafe {
-            crate::frame::Frame::<String, _, crate::frame::OptSlot<String>>::new(
-                crate::zero::Zero(String::new),
-            )
+            crate::frame::Frame::<String, _, crate::frame::OptSlot<String>>::new(crate::zero::Zero(
+                String::new,
+            ))
         };
         $frame.start();
     };

@@ -55,6 +55,13 @@ fn every_strategy_compiles_and_runs_under_forbid_unsafe_code() {
     assert_eq!(with_zero(), 7);
     assert_eq!(
         *log.borrow(),
-        ["open-coded", "open-coded", "frame", "heap 2", "heap 1", "heap 0"]
+        [
+            "open-coded",
+            "open-coded",
+            "frame",
+            "heap 2",
+            "heap 1",
+            "heap 0"
+        ]
     );
 }

@@ -71,6 +71,43 @@ macro_rules! cases {
             println!("{END}");
         }
 
+        // ---- Item 1: exits in the arguments of macros that evaluate them in place ----
+
+        fn some_if(ok: bool) -> Option<u32> {
+            ok.then_some(1)
+        }
+
+        #[godefer::func]
+        fn in_place(x: u32, ok: bool, log: &std::cell::RefCell<Vec<String>>) -> Option<u32> {
+            defer!(|ret: &mut Option<u32>| log.borrow_mut().push(format!("deferred saw {ret:?}")));
+            let text = format!("{}", some_if(ok)?);
+            let v = vec![text.len() as u32, if x == 9 { return Some(99) } else { x }];
+            assert!(x < 50, "{}", if x > 40 { return Some(40) } else { 0 });
+            Some(v[0] + v[1])
+        }
+
+        #[test]
+        fn exits_in_the_arguments_of_in_place_macros_leave_the_function() {
+            // The labelled `break` that replaced `return` in macro arguments leaves the scope's
+            // body as the `return` did: the deferred calls run and see the stored result.
+            let log = std::cell::RefCell::new(Vec::new());
+            assert_eq!(in_place(2, true, &log), Some(3));
+            assert_eq!(in_place(2, false, &log), None);
+            assert_eq!(in_place(9, true, &log), Some(99));
+            assert_eq!(in_place(45, true, &log), Some(46)); // the message is built only on failure
+            assert_eq!(in_place(60, true, &log), Some(40)); // and there it exits
+            assert_eq!(
+                *log.borrow(),
+                [
+                    "deferred saw Some(3)",
+                    "deferred saw None",
+                    "deferred saw Some(99)",
+                    "deferred saw Some(46)",
+                    "deferred saw Some(40)",
+                ]
+            );
+        }
+
         // ---- Item 4: the process's first godefer call inside a user's panic hook ----
 
         #[godefer::func]
@@ -83,7 +120,11 @@ macro_rules! cases {
             // No godefer frame ran before in this process: the first one runs inside the hook,
             // while std holds its hook lock.
             std::panic::set_hook(Box::new(|info| {
-                let message = info.payload().downcast_ref::<&str>().copied().unwrap_or("?");
+                let message = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .unwrap_or("?");
                 log_panic(message.to_string());
             }));
             let caught = catch_unwind(|| panic!("first panic"));
@@ -128,7 +169,10 @@ macro_rules! cases {
             // The result is dropped after the deferred call ran, and its panic is the newest:
             // it continues, with the deferred call's panic in its chain (Go's order).
             assert_eq!(lines[0], "drop result", "{out}");
-            assert!(lines[1].contains(" panicked at tests/soundness.rs:"), "{out}");
+            assert!(
+                lines[1].contains(" panicked at tests/soundness.rs:"),
+                "{out}"
+            );
             assert_eq!(
                 &lines[2..],
                 [
@@ -176,7 +220,10 @@ thread_local! {
 fn scenario_late_heap_defers() {
     // A thread that defers more than its cache holds spills records to the global pool.
     thread::spawn(|| defers_in_loop(200)).join().unwrap();
-    assert!(godefer::__private::pool_counts().1 > 0, "nothing in the global pool");
+    assert!(
+        godefer::__private::pool_counts().1 > 0,
+        "nothing in the global pool"
+    );
     thread::spawn(|| {
         // Registered before godefer's per-thread teardown, so destroyed after it.
         LATE.with(|_| ());

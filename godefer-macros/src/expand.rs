@@ -368,11 +368,7 @@ fn lower_frame(
     };
     emit.replace_placeholders();
     let (body, guarded) = emit.seq(0);
-    let body = if guarded {
-        body
-    } else {
-        nest(&body, labelled)
-    };
+    let body = if guarded { body } else { nest(&body, labelled) };
     let label = if name == ctx.name {
         quote!(::core::concat!(::core::module_path!(), "::", #name))
     } else {
