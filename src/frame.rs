@@ -576,7 +576,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
-    /// the body after which deferred calls must still run in one of these.
+    /// the body after which deferred calls must still run in one of these. A caught panic
+    /// links the frame into the thread's list: item 1 of [`Frame::new`]'s contract keeps it
+    /// there, alive, until its `Drop`.
     #[inline(always)]
     pub fn nest<F: FnOnce()>(&self, body: F) {
         if let Err(payload) = catch(body) {
@@ -590,7 +592,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.slot.set(value);
     }
 
-    /// Runs an open-coded deferred call. `MODE` says how it may recover (`state::arm`).
+    /// Runs an open-coded deferred call. `MODE` says how it may recover (`state::arm`). Item 2
+    /// of [`Frame::new`]'s contract: the call does not re-enter the frame (arming `recover`
+    /// keeps what it replaced in the frame, once).
     #[inline(always)]
     pub fn run<const MODE: u8, F: FnOnce()>(&self, f: F) {
         self.core.run_call(f, MODE);
@@ -683,6 +687,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// Registers a deferred call in a record of the function's own frame (frame strategy).
+    /// Relies on item 3 of [`Frame::new`]'s contract: `rec` stays put until it has run.
     #[inline(always)]
     pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, head: &Head, rec: &StackRecord<F>, f: F) {
         rec.fill(f, record::run_stack::<R, Z, S, F, MODE>, head.0.get());
@@ -702,7 +707,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// Registers a deferred call in a pooled heap record (heap strategy). The returned token
-    /// carries `F`'s borrows: the macro keeps it until the records are run.
+    /// carries `F`'s borrows: the macro keeps it until the records are run (item 3 of
+    /// [`Frame::new`]'s contract).
     #[inline(always)]
     pub fn push_heap<const MODE: u8, F: FnOnce()>(&self, head: &Head, f: F) -> Keep<F> {
         let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, Z, S, F, MODE>);
@@ -742,6 +748,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// Runs every stack record registered after `mark`, newest first (Go's `deferreturn`).
+    /// Relies on item 3 of [`Frame::new`]'s contract: every record since `mark` is pending
+    /// and alive.
     ///
     /// One `catch_unwind` around the whole run rather than one per record: while the frame is
     /// not registered, each runner just calls its deferred call (a tail call), and a panic of

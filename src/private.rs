@@ -4,8 +4,19 @@
 //! The trust between generated code and the runtime is written down: [`Frame::new`] is
 //! `unsafe`, and its contract covers every method of the frame and the records it links (the
 //! macro keeps it, and holds no user token in that `unsafe` block); everything else here is
-//! sound to call from any safe code, by construction (a `|ret|` closure gets a local, not the
-//! result slot; the pool and panic state are the runtime's own).
+//! sound to call from any safe code, by construction. Item by item:
+//!
+//! | item | what misuse could do | why it cannot reach UB from safe code |
+//! |---|---|---|
+//! | [`Frame::new`] | a frame moved, forgotten or dropped out of order after it linked itself into the thread's lists; a method re-entered from a deferred call; records run out of order | `unsafe`: its contract (items 1-3) is the lowering's promise |
+//! | [`Frame`]'s methods (`start`, `nest`, `run`, `run_ret`, `set_result`, `finish`, `mark`, `push_*`, `run_*_down_to`, `fill_slot*`, `ret_closure`) | as above | need a frame, which only `unsafe` code can make; a `\|ret\|` closure gets a local, so `set_result`, `finish` and `run_ret` never invalidate it |
+//! | [`Head`], [`StackRecord`], [`Mark`], [`Keep`] | a dangling record in a list | inert without a frame: no public method touches a list |
+//! | [`OptSlot`], [`UnitSlot`], [`ResultSlot`] | none | safe code only (`Cell`) |
+//! | [`branch`], [`from_residual`], [`Branch`], [`FromResidual`], [`ControlFlow`] | none | safe code only: `?`'s two halves |
+//! | [`Zero`], [`ZeroProbe`], [`ZeroSource`] and the zero traits, [`require_zero`] | a zero source of the user's own | safe code only: a zero is just a value |
+//! | [`Capture`], [`CaptureCopy`], [`CaptureRef`], [`discard`] | none | safe code only |
+//! | [`keep_in_memory`] | none | an empty `asm!` that reads its operand's address and writes nothing |
+//! | [`arm`], [`pool_counts`], [`POOL_CAPS`], [`as_frame`], [`as_heap`] | none | constants, counters, and the macro under other names |
 
 pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
