@@ -909,7 +909,12 @@ impl Emit<'_> {
                         let #c = #callee;
                         #(let #names = #args;)*
                     },
-                    quote_spanned!(span=> move || ::godefer::__private::discard(#c(#(#names),*))),
+                    // `defer!(panic_any(v))` (Go's `defer panic(v)`): a call that never returns is
+                    // the point, not unreachable code to warn about.
+                    quote_spanned! {span=> move || {
+                        #[allow(unreachable_code)]
+                        ::godefer::__private::discard(#c(#(#names),*));
+                    }},
                     false,
                 )
             }
@@ -934,6 +939,7 @@ impl Emit<'_> {
                     quote_spanned! {span=> move || {
                         #[allow(unused_mut)]
                         let mut #rv = #r;
+                        #[allow(unreachable_code)]
                         ::godefer::__private::discard(#rv.#method #turbofish(#(#names),*));
                     }},
                     false,
@@ -950,7 +956,10 @@ impl Emit<'_> {
                 };
                 (
                     setup,
-                    quote_spanned!(span=> move || ::godefer::__private::discard(#call)),
+                    quote_spanned! {span=> move || {
+                        #[allow(unreachable_code)]
+                        ::godefer::__private::discard(#call);
+                    }},
                     false,
                 )
             }

@@ -1,0 +1,71 @@
+//! Generated code warns about nothing: a crate with `#![deny(warnings)]` builds. Go's
+//! `defer panic(v)` (a deferred call that never returns) once warned "unreachable call".
+#![deny(warnings)]
+
+mod common;
+use common::*;
+
+struct Guard;
+
+impl Guard {
+    fn fail(&self) -> ! {
+        panic!("method")
+    }
+}
+
+macro_rules! cases {
+    () => {
+        /// Each deferred call never returns; the first deferred closure recovers its panic.
+        #[godefer::func]
+        fn deferred_panics(k: u32) -> String {
+            defer!(|ret: &mut String| {
+                if let Some(p) = godefer::recover() {
+                    *ret = match p.downcast_ref::<i32>() {
+                        Some(v) => format!("panic_any {v}"),
+                        None => p.message().unwrap_or("?").to_string(),
+                    };
+                }
+            });
+            let g = Guard;
+            match k {
+                0 => defer!(std::panic::panic_any(5_i32)),
+                1 => defer!(panic!("macro")),
+                _ => defer!(g.fail()),
+            }
+            "returned".to_string()
+        }
+
+        #[test]
+        fn a_deferred_call_that_never_returns_warns_nothing() {
+            assert_eq!(deferred_panics(0), "panic_any 5");
+            assert_eq!(deferred_panics(1), "macro");
+            assert_eq!(deferred_panics(2), "method");
+        }
+
+        /// A `move |ret|` closure that mutates what it captured.
+        #[godefer::func]
+        fn mutates_captures(n: u32) -> Vec<u32> {
+            let mut v = vec![0];
+            defer!(move |ret| {
+                v.push(1);
+                ret.extend(v);
+            });
+            for i in 0..n {
+                let mut w = vec![i];
+                defer!(move |ret: &mut Vec<u32>| {
+                    w.push(10);
+                    ret.extend(w);
+                });
+            }
+            Vec::new()
+        }
+
+        #[test]
+        fn a_move_ret_closure_may_mutate_its_captures() {
+            assert_eq!(mutates_captures(0), [0, 1]);
+            assert_eq!(mutates_captures(2), [1, 10, 0, 10, 0, 1]);
+        }
+    };
+}
+
+each_strategy!(cases);
