@@ -111,9 +111,11 @@
 //! it (Go's named results). After [`recover`] stops a panic, the function returns what a deferred
 //! closure stored in the result, else the *zero value* of its return type:
 //! - `R::default()` if the return type implements `Default`;
-//! - `Err(E::default())` for a `Result<T, E>` whose `E` implements `Default` (so a recovered
-//!   `Result<Config, String>` is an error unless a `|ret|` closure says otherwise, whatever `T`
-//!   is);
+//! - for a `Result<T, E>`, Go's zero of `(T, error)`, `(zero T, nil)`: `Ok(T::default())` when
+//!   `T` implements `Default` (so `io::Result<()>` recovers into `Ok(())`, and a recovered
+//!   `Result<u32, Box<dyn Error>>` into `Ok(0)`, unless a `|ret|` closure stores an error);
+//!   else `Err(E::default())` when `E` does (a recovered `Result<Config, String>` is an error,
+//!   never a made-up `Config`);
 //! - the value of `#[godefer::func(zero = expr)]`, which names one for any other type.
 //!
 //! A closure with `defer!` of its own returns `()` or a value: for a value, the zero is known

@@ -22,8 +22,8 @@ pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{
-    require_zero, ByDefault, ByErrDefault, ByNothing, DefaultZero, ErrDefaultZero, NoZero, Zero,
-    ZeroProbe, ZeroSource,
+    require_zero, ByDefault, ByErrDefault, ByNothing, ByOkDefault, DefaultZero, ErrDefaultZero,
+    NoZero, OkDefaultZero, Zero, ZeroProbe, ZeroSource,
 };
 pub use core::ops::ControlFlow;
 

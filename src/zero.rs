@@ -4,8 +4,10 @@
 //! The macro asks for it with autoref specialisation at the definition of each lowered function,
 //! so a bound in scope counts (`fn f<T: Default>() -> T` has a zero, `fn f<T>() -> T` has none):
 //! 1. `R: Default`: `R::default()`;
-//! 2. `R` is `Result<T, E>` with `E: Default`: `Err(E::default())`, never a made-up success;
-//! 3. otherwise none, unless `#[godefer::func(zero = ...)]` names one.
+//! 2. `R` is `Result<T, E>` with `T: Default`: `Ok(T::default())`, Go's zero of `(T, error)`
+//!    (the zero `T` and a nil error);
+//! 3. `R` is `Result<T, E>` with `E: Default`: `Err(E::default())`;
+//! 4. otherwise none, unless `#[godefer::func(zero = ...)]` names one.
 
 #![allow(missing_docs)] // reached only through `__private`, which is not public API
 
@@ -22,6 +24,9 @@ pub struct Zero<F>(pub F);
 
 /// `R::default()`. Not public API.
 pub struct DefaultZero<R>(PhantomData<fn() -> R>);
+
+/// `Ok(T::default())`. Not public API.
+pub struct OkDefaultZero<R>(PhantomData<fn() -> R>);
 
 /// `Err(E::default())`. Not public API.
 pub struct ErrDefaultZero<R>(PhantomData<fn() -> R>);
@@ -47,6 +52,13 @@ impl<R: Default> ZeroSource<R> for DefaultZero<R> {
     #[inline(always)]
     fn zero(&self) -> Option<R> {
         Some(R::default())
+    }
+}
+
+impl<T: Default, E> ZeroSource<Result<T, E>> for OkDefaultZero<Result<T, E>> {
+    #[inline(always)]
+    fn zero(&self) -> Option<Result<T, E>> {
+        Some(Ok(T::default()))
     }
 }
 
@@ -76,6 +88,7 @@ pub trait HasZero<R> {}
 
 impl<R, F: Fn() -> R> HasZero<R> for Zero<F> {}
 impl<R: Default> HasZero<R> for DefaultZero<R> {}
+impl<T: Default, E> HasZero<Result<T, E>> for OkDefaultZero<Result<T, E>> {}
 impl<T, E: Default> HasZero<Result<T, E>> for ErrDefaultZero<Result<T, E>> {}
 
 /// Checks at compile time that a function with `|ret|` closures has a zero value. Not public API.
@@ -99,10 +112,21 @@ pub trait ByDefault<R> {
     fn zero_source(&self) -> DefaultZero<R>;
 }
 
-impl<R: Default> ByDefault<R> for &&ZeroProbe<R> {
+impl<R: Default> ByDefault<R> for &&&ZeroProbe<R> {
     #[inline(always)]
     fn zero_source(&self) -> DefaultZero<R> {
         DefaultZero(PhantomData)
+    }
+}
+
+pub trait ByOkDefault<R> {
+    fn zero_source(&self) -> OkDefaultZero<R>;
+}
+
+impl<T: Default, E> ByOkDefault<Result<T, E>> for &&ZeroProbe<Result<T, E>> {
+    #[inline(always)]
+    fn zero_source(&self) -> OkDefaultZero<Result<T, E>> {
+        OkDefaultZero(PhantomData)
     }
 }
 

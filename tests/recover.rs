@@ -205,12 +205,12 @@ macro_rules! cases {
                 Err("recovered: bad input".to_string())
             );
             assert_eq!(result_set_by_ret(false), Ok(5));
-            // The `|ret|` closure starts from the zero value, which is `Err(E::default())`.
-            assert_log(&["ret was Err(\"\")", "ret was Ok(5)"]);
+            // The `|ret|` closure starts from the zero value: Go's `(0, nil)`, `Ok(0)`.
+            assert_log(&["ret was Ok(0)", "ret was Ok(5)"]);
         }
 
         #[godefer::func]
-        fn result_zero_is_err() -> Result<u32, String> {
+        fn result_zero_is_ok() -> Result<u32, String> {
             defer!(|| {
                 let _ = godefer::recover();
             });
@@ -238,12 +238,52 @@ macro_rules! cases {
             panic!("nothing stored");
         }
 
+        /// `io::Error` has no `Default`: the zero is `Ok(())`, and a `|ret|` closure needs no
+        /// `zero = ..`.
+        #[godefer::func]
+        fn io_result(fail: bool) -> std::io::Result<()> {
+            defer!(|ret: &mut std::io::Result<()>| {
+                p(format!("io ret was ok: {}", ret.is_ok()));
+                let _ = godefer::recover();
+            });
+            if fail {
+                panic!("io");
+            }
+            Err(std::io::Error::other("failed"))
+        }
+
+        #[godefer::func]
+        fn boxed_error(fail: bool) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+            defer!(
+                |ret: &mut Result<u32, Box<dyn std::error::Error + Send + Sync>>| {
+                    if godefer::recover().is_some() && ret.is_ok() {
+                        p("boxed ret was Ok");
+                    }
+                }
+            );
+            if fail {
+                panic!("boxed");
+            }
+            Ok(9)
+        }
+
         #[test]
-        fn b16_result_recovers_into_err_never_a_made_up_ok() {
-            assert_eq!(result_zero_is_err(), Err(String::new()));
+        fn b16_result_zero_is_go_zero_ok_of_zero_t_else_err_of_zero_e() {
+            // Go's zero of `(T, error)` is `(zero T, nil)`: `Ok(T::default())` when `T` has a
+            // default; `Err(E::default())` only when it has none (never a made-up `T`).
+            assert_eq!(result_zero_is_ok(), Ok(0));
             assert_eq!(result_no_default_ok(true), Err("caught deep".to_string()));
             assert_eq!(result_no_default_ok(false), Ok(NoDefault(3)));
             assert_eq!(result_no_default_ok_no_store(), Err(String::new()));
+            assert!(io_result(true).is_ok());
+            assert_eq!(io_result(false).unwrap_err().to_string(), "failed");
+            assert_eq!(boxed_error(true).ok(), Some(0));
+            assert_eq!(boxed_error(false).ok(), Some(9));
+            assert_log(&[
+                "io ret was ok: true",
+                "io ret was ok: false",
+                "boxed ret was Ok",
+            ]);
         }
 
         #[godefer::func]

@@ -333,8 +333,10 @@ fn lower_frame(
             Ret::Inferred => quote!(::godefer::__private::NoZero::new()),
             _ => quote! {{
                 #[allow(unused_imports)]
-                use ::godefer::__private::{ByDefault as _, ByErrDefault as _, ByNothing as _};
-                (&&&::godefer::__private::ZeroProbe::<#ret_tokens>::new()).zero_source()
+                use ::godefer::__private::{
+                    ByDefault as _, ByErrDefault as _, ByNothing as _, ByOkDefault as _,
+                };
+                (&&&&::godefer::__private::ZeroProbe::<#ret_tokens>::new()).zero_source()
             }},
         },
     };
