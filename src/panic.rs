@@ -138,9 +138,12 @@ impl Panic {
     }
 }
 
+/// The payload as text: a string's message, or a value of a basic type as Go prints a
+/// recovered value (`panic_any(42_i64)` shows `42`, as `fmt.Println(recover())` does); anything
+/// else is `Box<dyn Any>`, as in Rust's own panic message.
 impl fmt::Display for Panic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message().unwrap_or("Box<dyn Any>"))
+        fmt_payload(&*self.rec.payload, f)
     }
 }
 
@@ -149,10 +152,46 @@ impl fmt::Debug for Panic {
         let mut d = f.debug_struct("Panic");
         match self.message() {
             Some(m) => d.field("message", &m),
-            None => d.field("payload", &format_args!("Box<dyn Any>")),
+            None => d.field("payload", &format_args!("{self}")),
         };
         d.field("location", &self.rec.location).finish()
     }
+}
+
+/// Writes a payload of a basic type with its `Display`, else `Box<dyn Any>`.
+fn fmt_payload(payload: &(dyn Any + Send), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    macro_rules! basic {
+        ($($t:ty),* $(,)?) => {
+            $(
+                if let Some(v) = payload.downcast_ref::<$t>() {
+                    return fmt::Display::fmt(v, f);
+                }
+            )*
+        };
+    }
+    basic!(
+        &'static str,
+        String,
+        Box<str>,
+        std::borrow::Cow<'static, str>,
+        i8,
+        i16,
+        i32,
+        i64,
+        i128,
+        isize,
+        u8,
+        u16,
+        u32,
+        u64,
+        u128,
+        usize,
+        f32,
+        f64,
+        bool,
+        char,
+    );
+    f.write_str("Box<dyn Any>")
 }
 
 pub(crate) fn message_of(payload: &(dyn Any + Send)) -> Option<&str> {

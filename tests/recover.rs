@@ -952,6 +952,31 @@ macro_rules! cases {
             ]);
         }
 
+        /// Recovers `v` and shows it as `Display` does.
+        #[godefer::func]
+        fn shown_as<V: std::any::Any + Send>(v: V) -> String {
+            defer!(|ret: &mut String| {
+                *ret = godefer::recover()
+                    .map(|p| format!("{p}"))
+                    .unwrap_or_default();
+            });
+            panic_any(v)
+        }
+
+        #[test]
+        fn b24_a_recovered_value_of_a_basic_type_displays_as_go_prints_it() {
+            assert_eq!(shown_as(42_i64), "42");
+            assert_eq!(shown_as(-7_i8), "-7");
+            assert_eq!(shown_as(u128::MAX), u128::MAX.to_string());
+            assert_eq!(shown_as(3_usize), "3");
+            assert_eq!(shown_as(1.5_f64), "1.5");
+            assert_eq!(shown_as(0.25_f32), "0.25");
+            assert_eq!(shown_as(true), "true");
+            assert_eq!(shown_as('x'), "x");
+            assert_eq!(shown_as(Box::<str>::from("boxed")), "boxed");
+            assert_eq!(shown_as(vec![1]), "Box<dyn Any>");
+        }
+
         #[godefer::func]
         fn located(track_caller: bool) -> (String, String) {
             defer!(|ret: &mut (String, String)| {
