@@ -429,3 +429,32 @@ fn a_recovered_panic_whose_payload_drop_panics_leaks_nothing() {
     assert!(dropped.is_err(), "the payload's drop panicked");
     assert_eq!(frame.finish("t"), "");
 }
+
+// ---- Found in review (issue 12) ----
+
+#[godefer::func]
+fn defer_in_an_or_pattern_guard(count: &std::cell::Cell<usize>) -> usize {
+    match 1 {
+        // The guard runs twice (once per matching alternative), and so does the `defer!`. As a
+        // frame record, its one record was linked twice: a use-after-free.
+        1 | _
+            if {
+                let s = String::from("owned");
+                defer!(move || {
+                    assert_eq!(s, "owned");
+                    count.set(count.get() + 1);
+                });
+                false
+            } => {}
+        _ => {}
+    }
+    2
+}
+
+#[test]
+fn a_defer_in_a_match_guard_is_registered_as_often_as_the_guard_runs() {
+    // Lowered with heap records (a guard may repeat, like a loop): both registrations run.
+    let count = std::cell::Cell::new(0);
+    assert_eq!(defer_in_an_or_pattern_guard(&count), 2);
+    assert_eq!(count.get(), 2);
+}

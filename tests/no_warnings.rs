@@ -65,6 +65,40 @@ macro_rules! cases {
             assert_eq!(mutates_captures(0), [0, 1]);
             assert_eq!(mutates_captures(2), [1, 10, 0, 10, 0, 1]);
         }
+
+        /// Exits inside macro arguments, and a body that ends by diverging.
+        #[godefer::func]
+        fn exits_in_macros(x: u32) -> Option<u32> {
+            defer!(|ret: &mut Option<u32>| *ret = ret.map(|v| v + 1));
+            let v = vec![Some(x)?, if x > 5 { return Some(50) } else { x }];
+            if x == 3 {
+                panic!("{}", Some(v[0])?);
+            }
+            Some(v[1])
+        }
+
+        #[test]
+        fn exits_in_macro_arguments_warn_nothing() {
+            assert_eq!(exits_in_macros(1), Some(2));
+            assert_eq!(exits_in_macros(9), Some(51));
+        }
+
+        #[godefer::func]
+        fn diverging_tail(x: Option<u32>) -> Result<u32, u32> {
+            defer!(|ret: &mut Result<u32, u32>| {
+                if godefer::recover().is_some() {
+                    *ret = Ok(7);
+                }
+            });
+            println!("{}", x.ok_or(1_u32)?);
+            panic!("always")
+        }
+
+        #[test]
+        fn a_diverging_body_with_exits_in_macros_warns_nothing() {
+            assert_eq!(diverging_tail(Some(1)), Ok(7));
+            assert_eq!(diverging_tail(None), Err(1));
+        }
     };
 }
 

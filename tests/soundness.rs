@@ -40,6 +40,10 @@ fn run_bounded(test: &str, scenario: &str, limit: Duration) -> (Option<ExitStatu
     (status, out)
 }
 
+fn push_line(log: &std::cell::RefCell<Vec<String>>, line: String) {
+    log.borrow_mut().push(line);
+}
+
 /// Panics when dropped.
 struct Bomb(&'static str);
 
@@ -105,6 +109,37 @@ macro_rules! cases {
                     "deferred saw Some(46)",
                     "deferred saw Some(40)",
                 ]
+            );
+        }
+
+        // ---- Review: a `defer!` in a match guard runs as often as the guard ----
+
+        #[godefer::func]
+        fn in_a_guard(log: &std::cell::RefCell<Vec<String>>) -> u32 {
+            let n = 1;
+            match n {
+                // Rust evaluates the guard once per alternative that matches: twice here.
+                1 | _
+                    if {
+                        let s = format!("guard {}", log.borrow().len());
+                        log.borrow_mut().push(s.clone());
+                        defer!(move || crate::push_line(log, format!("deferred {s}")));
+                        false
+                    } =>
+                {
+                    0
+                }
+                _ => n,
+            }
+        }
+
+        #[test]
+        fn a_defer_in_a_match_guard_runs_once_per_evaluation_of_the_guard() {
+            let log = std::cell::RefCell::new(Vec::new());
+            assert_eq!(in_a_guard(&log), 1);
+            assert_eq!(
+                *log.borrow(),
+                ["guard 0", "guard 1", "deferred guard 1", "deferred guard 0"]
             );
         }
 

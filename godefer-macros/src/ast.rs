@@ -247,7 +247,7 @@ pub struct RawSite {
 
 /// Replaces the nested `defer!` sites under one top-level statement with placeholders and
 /// collects them. Recursion: everything but closures, items and async blocks (none of which run
-/// in this frame); loops are tracked.
+/// in this frame); loops, and match guards, which may run more than once, are tracked.
 pub struct CollectNested<'a> {
     pub sites: &'a mut Vec<RawSite>,
     pub stmt_index: usize,
@@ -292,6 +292,19 @@ impl VisitMut for CollectNested<'_> {
             }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
+    }
+
+    /// A match guard may run more than once for one `match` (once per alternative of an
+    /// or-pattern that matches): a `defer!` in it is registered as often, like one in a loop
+    /// (found in review: under the frame strategy its one record was linked twice).
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        self.visit_pat_mut(&mut arm.pat);
+        if let Some((_, guard)) = &mut arm.guard {
+            self.loop_depth += 1;
+            self.visit_expr_mut(guard);
+            self.loop_depth -= 1;
+        }
+        self.visit_expr_mut(&mut arm.body);
     }
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {

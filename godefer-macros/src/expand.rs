@@ -402,9 +402,19 @@ fn nest(code: &TokenStream, labelled: bool) -> TokenStream {
     let frame = frame_ident();
     if labelled {
         let label = rewrite::body_label(Span::call_site());
+        let slot = rewrite::exit_slot(Span::call_site());
+        let value = syn::Ident::new("__godefer_value", Span::mixed_site());
         quote! {
-            #[allow(unused_labels)]
-            #frame.nest(#[inline(always)] || #label: { #code });
+            #frame.nest(#[inline(always)] || {
+                #[allow(unused_mut)]
+                let mut #slot = ::core::option::Option::None;
+                #[allow(unused_labels)]
+                #label: { #code }
+                #[allow(unreachable_code)]
+                if let ::core::option::Option::Some(#value) = #slot {
+                    #frame.set_result(#value);
+                }
+            });
         }
     } else {
         quote!(#frame.nest(#[inline(always)] || { #code });)

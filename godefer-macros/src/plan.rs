@@ -59,7 +59,7 @@ pub fn choose(
         return Ok(wanted.max(natural));
     }
     let why = if shape.in_loop {
-        "a `defer!` is in a loop, which needs heap records".to_string()
+        "a `defer!` is in a loop or a match guard (it may run more than once), which needs heap records".to_string()
     } else {
         format!(
             "open-coding needs at most {MAX_OPEN_CODED} `defer!` and exit points x defers <= \

@@ -21,6 +21,8 @@
 //! compiler can tell. A label cannot be reached through a closure, an async block or an item,
 //! so such a `return` or `?` is a compile error at the user's token (E0767, "use of unreachable
 //! label") rather than a store of the function's result from wherever the closure is called.
+//! The value goes through a local of the scope, never through the frame, whose name must not
+//! reach a macro (see `Exits::leave`).
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -55,16 +57,31 @@ fn frame(at: Span) -> TokenStream {
 }
 
 impl Exits {
-    /// Leaves the scope's body with the stored result: `return` where the rewriter sees the
-    /// body's own control flow, a labelled `break` inside macro arguments.
-    fn leave(&mut self, span: Span, store: TokenStream) -> TokenStream {
+    /// Leaves the scope's body with `value` as the result: `return` with the result stored,
+    /// where the rewriter sees the body's own control flow; inside macro arguments, the value
+    /// goes to the scope's exit slot ([`exit_slot`]) and a labelled `break` leaves the body,
+    /// whose generated epilogue stores it. Nothing that names the frame goes into a macro's
+    /// input: a `macro_rules!` can take apart the tokens it is given, and with the frame's name
+    /// it could call the frame's methods from anywhere (found in review).
+    fn leave(&mut self, span: Span, value: TokenStream) -> TokenStream {
         if self.in_macro == 0 {
-            return quote_spanned!(span=> return #store);
+            let frame = frame(span);
+            return quote_spanned!(span=> return #frame.set_result(#value));
         }
         self.in_macros += 1;
         let label = body_label(span);
-        quote_spanned!(span=> break #label #store)
+        let slot = exit_slot(span);
+        quote_spanned!(span=> {
+            #slot = ::core::option::Option::Some(#value);
+            break #label
+        })
     }
+}
+
+/// The local of each labelled scope body that an exit inside macro arguments stores the
+/// function's result in (a value, never the frame), located at `at`.
+pub fn exit_slot(at: Span) -> syn::Ident {
+    syn::Ident::new("__godefer_exit", Span::mixed_site().located_at(at))
 }
 
 impl VisitMut for Exits {
@@ -77,26 +94,23 @@ impl VisitMut for Exits {
                 }
                 self.count += 1;
                 let span = r.return_token.span;
-                let frame = frame(span);
                 let value = match &r.expr {
                     Some(e) => quote!(#e),
                     None => quote_spanned!(span=> ()),
                 };
-                let leave = self.leave(span, quote_spanned!(span=> #frame.set_result(#value)));
-                *expr = Expr::Verbatim(leave);
+                *expr = Expr::Verbatim(self.leave(span, value));
             }
             Expr::Try(t) => {
                 self.visit_expr_mut(&mut t.expr);
                 self.count += 1;
                 let span = t.question_token.span;
-                let frame = frame(span);
                 let inner = &t.expr;
                 let at = Span::mixed_site().located_at(span);
                 let v = syn::Ident::new("__godefer_value", at);
                 let r = syn::Ident::new("__godefer_residual", at);
                 let leave = self.leave(
                     span,
-                    quote_spanned!(span=> #frame.set_result(::godefer::__private::from_residual(#r))),
+                    quote_spanned!(span=> ::godefer::__private::from_residual(#r)),
                 );
                 *expr = Expr::Verbatim(quote_spanned! {span=>
                     match ::godefer::__private::branch(#inner) {
