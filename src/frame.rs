@@ -207,7 +207,7 @@ impl FrameCore {
     /// Whether this is the outermost active frame of the thread (see [`Frame::start`]).
     #[inline(always)]
     fn outermost(&self) -> bool {
-        state::with_top(|t| t.get() & !state::top::STALE == self.addr())
+        state::with_top(|t| t.get() & !state::top::MARKS == self.addr())
     }
 
     #[inline(always)]
@@ -421,19 +421,28 @@ fn catch<F: FnOnce()>(f: F) -> std::thread::Result<()> {
 }
 
 /// Drops a panic payload that nobody will see again. Its `Drop` may panic itself: that second
-/// panic is caught and its payload leaked (`std` aborts in the same spot for a joined thread's
-/// payload; godefer never aborts).
+/// panic is caught and its payload dropped in turn (`std` aborts in the same spot for a joined
+/// thread's payload; godefer never aborts, and leaks nothing: see [`drop_quietly`]).
 fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
     drop_quietly(payload);
 }
 
-/// Drops a value whose `Drop` may panic where that panic has no place to go: the second panic
-/// is caught and its payload leaked.
+/// Drops a value whose `Drop` may panic where that panic has no place to go: the second
+/// panic is caught, and its payload dropped the same way (a payload whose `Drop` panics in
+/// turn, and so on, is given up after a few rounds: the last one is leaked rather than loop
+/// for ever).
 #[cold]
 fn drop_quietly<T>(value: T) {
-    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
-        std::mem::forget(again);
+    let Err(mut again) = catch_unwind(AssertUnwindSafe(move || drop(value))) else {
+        return;
+    };
+    for _ in 0..8 {
+        match catch_unwind(AssertUnwindSafe(move || drop(again))) {
+            Ok(()) => return,
+            Err(next) => again = next,
+        }
     }
+    std::mem::forget(again);
 }
 
 /// One call of a `#[godefer::func]` function: its result slot, its zero value and its
@@ -563,10 +572,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             // calls carry no data dependency through the thread-local state (see `state`).
             let top = t.get();
             if top <= state::top::NONE {
-                if top == state::top::FRESH {
-                    report::ensure_hook();
-                }
                 t.set(me);
+                if top == state::top::FRESH {
+                    report::first_entry(t, me);
+                }
                 // Nothing is armed outside a frame: only a panicking frame's deferred call is.
                 debug_assert!(!state::armed());
             } else if state::armed() {
@@ -875,7 +884,7 @@ impl<R, Z, S> Drop for Frame<R, Z, S> {
         let me = self.core.addr();
         state::with_top(|t| {
             let top = t.get();
-            let outermost = top & !state::top::STALE == me;
+            let outermost = top & !state::top::MARKS == me;
             // Written as a store by every frame, of the same value unless this is the
             // outermost (the optimiser drops that store again, so no frame stores back a value
             // it loaded): one path to the return, where a branch around the store gave the
@@ -885,8 +894,8 @@ impl<R, Z, S> Drop for Frame<R, Z, S> {
             // 500 instructions less per panic at depth 0 (callgrind, panic_recover).
             t.set(if outermost { state::top::NONE } else { top });
             if outermost && top != me {
-                // A report waits for the outermost frame's exit: print it now.
-                report::flush_stale();
+                // A report waits for the outermost frame's exit, or the hook is still missing.
+                report::outermost_exit(t, top);
             }
         });
     }

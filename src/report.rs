@@ -23,7 +23,6 @@ use std::io::Write as _;
 use std::panic::PanicHookInfo;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use crate::panic::{is_string_like, message_of, Earlier, Location, PanicRecord};
 use crate::state;
@@ -84,26 +83,50 @@ static INSTALL_LOCK: Mutex<()> = Mutex::new(());
 const MAX_KEPT: usize = 8;
 static FIRST_NOTE: AtomicBool = AtomicBool::new(true);
 
-/// Installs godefer's panic hook in front of the current one, once per process. Called by every
-/// outermost godefer frame on entry; a relaxed load after the first time.
-#[inline(always)]
-pub(crate) fn ensure_hook() {
-    if !INSTALLED.load(Ordering::Acquire) {
-        install_hook();
+/// The first godefer frame of a thread (its `top` was `FRESH`, now the frame's address):
+/// installs godefer's panic hook in front of the current one, once per process. If the thread
+/// is panicking, it cannot now (see [`install_hook`]): the frame then carries
+/// [`state::top::HOOKLESS`], and its exit makes the thread fresh again for a later try.
+#[cold]
+#[inline(never)]
+pub(crate) fn first_entry(top: &Cell<usize>, me: usize) {
+    if !INSTALLED.load(Ordering::Acquire) && !install_hook() {
+        top.set(me | state::top::HOOKLESS);
     }
 }
 
+/// The exit of an outermost frame whose address carries marks: prints what waits, and makes
+/// the thread fresh again while the hook is missing. `top` is what the frame found; the frame
+/// already stored `NONE`.
 #[cold]
-fn install_hook() {
-    // `set_hook` panics when called on a panicking thread: a first godefer frame entered while
-    // the thread panics installs the hook from a short-lived thread (once per process).
+#[inline(never)]
+pub(crate) fn outermost_exit(cell: &Cell<usize>, top: usize) {
+    if top & state::top::HOOKLESS != 0 && !INSTALLED.load(Ordering::Acquire) {
+        cell.set(state::top::FRESH);
+    }
+    if top & state::top::STALE != 0 {
+        flush_stale();
+    }
+}
+
+/// Installs the hook; false if it cannot now.
+///
+/// `set_hook` panics on a panicking thread, and from another thread it waits for std's hook
+/// lock, which a panic hook holds while it runs: a first godefer frame entered in a panic hook
+/// (a user's hook calling a `#[godefer::func]`) or in a `Drop` during unwinding cannot install
+/// the hook, and must not wait for a helper thread to do it (issue 12: a helper joined from a
+/// hook deadlocked, and one left waiting for the lock blocked every other thread's panic, since
+/// a waiting writer holds off new readers). So it does not install then: panics in that frame
+/// are reported at once by the hook installed before (Rust's, usually), and the next outermost
+/// frame that is not panicking installs it.
+#[cold]
+fn install_hook() -> bool {
     if std::thread::panicking() {
-        install_from_helper();
-        return;
+        return false;
     }
     let _lock = INSTALL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     if INSTALLED.load(Ordering::Acquire) {
-        return;
+        return true;
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -114,40 +137,7 @@ fn install_hook() {
         }
     }));
     INSTALLED.store(true, Ordering::Release);
-}
-
-/// How long a panicking thread waits for the helper thread to start, and then for it to install
-/// the hook.
-const HELPER_START: Duration = Duration::from_secs(1);
-const HELPER_INSTALL: Duration = Duration::from_millis(20);
-
-/// Installs the hook from a helper thread, for a thread that is panicking. Two cases look the
-/// same from here (`std::thread::panicking()` in both), and only the first may wait for the
-/// helper:
-/// - a `Drop` running during unwinding: nothing holds std's hook lock, the helper installs the
-///   hook at once, and the frame's own panics are then godefer's to report;
-/// - a panic hook (a user's hook calling a `#[godefer::func]`): std holds its hook lock for the
-///   whole hook, so the helper's `set_hook` blocks until the hook returns. Joining it would
-///   deadlock (issue 12).
-///
-/// So the thread waits for the helper to start, then at most [`HELPER_INSTALL`] for the hook;
-/// past that it goes on, and the helper installs the hook when std's lock is free. Meanwhile
-/// panics are reported by the hook that was there before, at once: a degraded report, never a
-/// hang.
-#[cold]
-fn install_from_helper() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("godefer-hook".into())
-        .spawn(move || {
-            let _ = tx.send(());
-            install_hook();
-            let _ = tx.send(());
-        });
-    if spawned.is_ok() && rx.recv_timeout(HELPER_START).is_ok() {
-        let _ = rx.recv_timeout(HELPER_INSTALL);
-    }
-    // The helper is detached: it ends by itself once the hook is in place.
+    true
 }
 
 /// The hook's work: returns false if the panic is not godefer's business.

@@ -44,7 +44,8 @@ pub(crate) mod arm {
 
 /// The values of [`Hot::top`]: besides these, the address of the outermost active frame of
 /// the thread (its `FrameCore`; a frame knows it is the outermost by finding its own address
-/// there on exit), plus [`top::STALE`] while a report waits.
+/// there on exit), plus [`top::STALE`] while a report waits and [`top::HOOKLESS`] while the
+/// panic hook is missing.
 pub(crate) mod top {
     /// No godefer frame has run on this thread yet: the panic hook may still be missing.
     pub const FRESH: usize = 0;
@@ -54,6 +55,13 @@ pub(crate) mod top {
     /// `report::flush_stale`): the outermost frame prints it on exit. A frame is aligned to at
     /// least 4 bytes (asserted below), so the bit is free and no address is `FRESH` or `NONE`.
     pub const STALE: usize = 1;
+    /// Added to the outermost frame's address when godefer's panic hook could not be installed
+    /// at its entry (the thread was panicking: see `report::first_entry`): its exit makes the
+    /// thread [`FRESH`] again, so the next outermost frame tries again. Bit 1 of an address is
+    /// free too (alignment, asserted below); `NONE` is a value, not a bit, and no address.
+    pub const HOOKLESS: usize = 2;
+    /// The marks an outermost frame's address may carry.
+    pub const MARKS: usize = STALE | HOOKLESS;
 
     const _: () = assert!(std::mem::align_of::<crate::frame::FrameCore>() >= 4);
 }

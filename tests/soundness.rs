@@ -69,6 +69,7 @@ macro_rules! cases {
             print!("{BEGIN}");
             match scenario.as_str() {
                 "hook_first_use" => scenario_hook_first_use(),
+                "hook_joins_a_panicking_thread" => scenario_hook_joins_a_panicking_thread(),
                 "result_drop_panics" => scenario_result_drop_panics(),
                 other => panic!("unknown scenario {other}"),
             }
@@ -175,6 +176,43 @@ macro_rules! cases {
             assert_eq!(
                 section(&out),
                 "hook: first panic\nlogged\ncaught: true\n",
+                "{out}"
+            );
+        }
+
+        fn scenario_hook_joins_a_panicking_thread() {
+            // Found in review: with the hook installed by a helper thread left waiting for
+            // std's hook lock, another thread's panic waited behind it, and a hook that joins
+            // that thread never returned.
+            std::panic::set_hook(Box::new(|info| {
+                let message = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .unwrap_or("?");
+                log_panic(message.to_string());
+                if message == "first panic" {
+                    let joined = thread::spawn(|| panic!("from a thread the hook joins")).join();
+                    println!("joined: {}", joined.is_err());
+                }
+            }));
+            let caught = catch_unwind(|| panic!("first panic"));
+            println!("caught: {}", caught.is_err());
+        }
+
+        #[test]
+        fn a_panic_hook_that_joins_a_panicking_thread_does_not_hang() {
+            let (status, out) = run_bounded(
+                &child_test(),
+                "hook_joins_a_panicking_thread",
+                Duration::from_secs(60),
+            );
+            let status = status.unwrap_or_else(|| panic!("the child hung:\n{out}"));
+            assert!(status.success(), "{status}\n{out}");
+            assert_eq!(
+                section(&out),
+                "hook: first panic\nlogged\nhook: from a thread the hook joins\nlogged\n\
+                 joined: true\ncaught: true\n",
                 "{out}"
             );
         }
