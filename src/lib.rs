@@ -292,6 +292,21 @@ pub mod __private;
 pub use crate::panic::{recover, Location, Panic};
 pub use godefer_macros::func;
 
+/// Not public API: the frame's construction, for the code `#[godefer::func]` generates. Here,
+/// rather than in the generated code, so that its `unsafe` block reaches the real
+/// `Frame::new` through `$crate`, whatever `::godefer` names in the user's crate; the zero
+/// value's expression and the frame's type stay outside the block.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __frame {
+    ($frame:ident : $ty:ty = $zero:expr) => {
+        let zero = $zero;
+        // SAFETY: only `#[godefer::func]` expands to this, and its lowering keeps the
+        // contract of `Frame::new` (see there).
+        let $frame: $ty = unsafe { $crate::__private::Frame::new(zero) };
+    };
+}
+
 /// Registers a deferred call: only inside a [`#[godefer::func]`](func) function, which rewrites
 /// it. Anywhere else it is a compile error.
 ///

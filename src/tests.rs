@@ -434,10 +434,10 @@ fn a_recovered_panic_whose_payload_drop_panics_leaks_nothing() {
 
 #[godefer::func]
 fn defer_in_an_or_pattern_guard(count: &std::cell::Cell<usize>) -> usize {
-    match 1 {
+    match (1, 1) {
         // The guard runs twice (once per matching alternative), and so does the `defer!`. As a
         // frame record, its one record was linked twice: a use-after-free.
-        1 | _
+        (1, _) | (_, 1)
             if {
                 let s = String::from("owned");
                 defer!(move || {

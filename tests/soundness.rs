@@ -118,9 +118,9 @@ macro_rules! cases {
         #[godefer::func]
         fn in_a_guard(log: &std::cell::RefCell<Vec<String>>) -> u32 {
             let n = 1;
-            match n {
+            match (n, n) {
                 // Rust evaluates the guard once per alternative that matches: twice here.
-                1 | _
+                (1, _) | (_, 1)
                     if {
                         let s = format!("guard {}", log.borrow().len());
                         log.borrow_mut().push(s.clone());

@@ -357,7 +357,6 @@ fn lower_frame(
         None => zero_tokens,
     };
 
-    let zero_ident = syn::Ident::new("__godefer_zero", Span::mixed_site());
     let mut emit = Emit {
         strategy,
         ret: ret_tokens.clone(),
@@ -379,11 +378,9 @@ fn lower_frame(
     };
     syn::parse_quote! {{
         #(#items)*
-        let #zero_ident = #zero_tokens;
-        // The lowering keeps `Frame::new`'s contract (see its docs); no user token is in here.
-        // The types stay outside the block too (an array length in one is an expression).
-        let #frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> =
-            unsafe { ::godefer::__private::Frame::new(#zero_ident) };
+        // The lowering keeps `Frame::new`'s contract (see its docs). Its `unsafe` block is in
+        // `__frame!`, which reaches the real godefer through `$crate` and holds no user token.
+        ::godefer::__frame!(#frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> = #zero_tokens);
         #frame.start();
         #head_decl
         #body
@@ -924,7 +921,7 @@ impl Emit<'_> {
                     // `defer!(panic_any(v))` (Go's `defer panic(v)`): a call that never returns is
                     // the point, not unreachable code to warn about.
                     quote_spanned! {span=> move || {
-                        #[allow(unreachable_code)]
+                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         ::godefer::__private::discard(#c(#(#names),*));
                     }},
                     false,
@@ -951,7 +948,7 @@ impl Emit<'_> {
                     quote_spanned! {span=> move || {
                         #[allow(unused_mut)]
                         let mut #rv = #r;
-                        #[allow(unreachable_code)]
+                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         ::godefer::__private::discard(#rv.#method #turbofish(#(#names),*));
                     }},
                     false,
@@ -969,7 +966,7 @@ impl Emit<'_> {
                 (
                     setup,
                     quote_spanned! {span=> move || {
-                        #[allow(unreachable_code)]
+                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         ::godefer::__private::discard(#call);
                     }},
                     false,
