@@ -574,7 +574,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             if top <= state::top::NONE {
                 t.set(me);
                 if top == state::top::FRESH {
-                    report::first_entry(t, me);
+                    report::first_entry(me);
                 }
                 // Nothing is armed outside a frame: only a panicking frame's deferred call is.
                 debug_assert!(!state::armed());
@@ -895,7 +895,7 @@ impl<R, Z, S> Drop for Frame<R, Z, S> {
             t.set(if outermost { state::top::NONE } else { top });
             if outermost && top != me {
                 // A report waits for the outermost frame's exit, or the hook is still missing.
-                report::outermost_exit(t, top);
+                report::outermost_exit(top);
             }
         });
     }

@@ -83,15 +83,15 @@ static INSTALL_LOCK: Mutex<()> = Mutex::new(());
 const MAX_KEPT: usize = 8;
 static FIRST_NOTE: AtomicBool = AtomicBool::new(true);
 
-/// The first godefer frame of a thread (its `top` was `FRESH`, now the frame's address):
+/// The first godefer frame of a thread (its `top` was `FRESH`, now the frame's address `me`):
 /// installs godefer's panic hook in front of the current one, once per process. If the thread
 /// is panicking, it cannot now (see [`install_hook`]): the frame then carries
 /// [`state::top::HOOKLESS`], and its exit makes the thread fresh again for a later try.
 #[cold]
 #[inline(never)]
-pub(crate) fn first_entry(top: &Cell<usize>, me: usize) {
+pub(crate) fn first_entry(me: usize) {
     if !INSTALLED.load(Ordering::Acquire) && !install_hook() {
-        top.set(me | state::top::HOOKLESS);
+        state::with_top(|t| t.set(me | state::top::HOOKLESS));
     }
 }
 
@@ -100,9 +100,9 @@ pub(crate) fn first_entry(top: &Cell<usize>, me: usize) {
 /// already stored `NONE`.
 #[cold]
 #[inline(never)]
-pub(crate) fn outermost_exit(cell: &Cell<usize>, top: usize) {
+pub(crate) fn outermost_exit(top: usize) {
     if top & state::top::HOOKLESS != 0 && !INSTALLED.load(Ordering::Acquire) {
-        cell.set(state::top::FRESH);
+        state::with_top(|t| t.set(state::top::FRESH));
     }
     if top & state::top::STALE != 0 {
         flush_stale();
