@@ -233,8 +233,12 @@
 //!
 //! The panic then continues as an ordinary Rust panic with its original payload
 //! (`catch_unwind`, `JoinHandle::join` and the test harness see it as usual). godefer installs a
-//! panic hook the first time a `#[godefer::func]` function runs; it keeps the hook installed
-//! before it and hands it every panic that does not start inside a godefer frame. A hook you
+//! panic hook the first time a `#[godefer::func]` function runs on a thread that is not
+//! panicking; it keeps the hook installed before it and hands it every panic that does not
+//! start inside a godefer frame. (A panicking thread cannot install a hook, and waiting for
+//! another thread to do it could deadlock: if the process's first godefer function runs in a
+//! `Drop` during unwinding or in a panic hook, its own panics are reported at once by the hook
+//! that was there, Rust's usually, and the next godefer function installs godefer's.) A hook you
 //! install later replaces godefer's: panics are then reported at once by your hook. Like Rust,
 //! godefer adds the `RUST_BACKTRACE` note to the first report of the process only; a panic Rust
 //! reported before godefer's first use is invisible to it, so that note may then appear twice.
