@@ -14,7 +14,7 @@
 //! | [`OptSlot`], [`UnitSlot`], [`ResultSlot`] | none | safe code only (`Cell`) |
 //! | [`branch`], [`from_residual`], [`Branch`], [`FromResidual`], [`ControlFlow`] | none | safe code only: `?`'s two halves |
 //! | [`Zero`], [`ZeroProbe`], [`ZeroSource`] and the zero traits, [`require_zero`] | a zero source of the user's own | safe code only: a zero is just a value |
-//! | [`Capture`], [`CaptureCopy`], [`CaptureRef`], [`discard`] | none | safe code only |
+//! | [`Capture`], [`CaptureCopy`], [`CaptureRef`], [`Snap`], [`SnapCopy`], [`SnapPlace`], [`discard`] | none | safe code only |
 //! | [`keep_in_memory`] | none | an empty `asm!` that reads its operand's address and writes nothing |
 //! | [`arm`], [`pool_counts`], [`POOL_CAPS`], [`as_frame`], [`as_heap`] | none | constants, counters, and the macro under other names |
 
@@ -102,6 +102,42 @@ impl<'a, T: ?Sized> CaptureRef<'a, T> for Capture<'a, T> {
     #[inline(always)]
     fn capture(self) -> &'a T {
         self.0
+    }
+}
+
+/// A method receiver named by a place, at the defer statement (`defer!(tx.rollback())`): its
+/// value if its type is `Copy` (Go's value receiver, copied there), else `None`: the deferred
+/// call then uses the place itself when it runs. The borrow ends with the statement.
+pub struct Snap<'a, T>(pub &'a T);
+
+// Not derived: the derive would require `T: Copy`.
+impl<T> Clone for Snap<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Snap<'_, T> {}
+
+pub trait SnapCopy<T> {
+    fn snap(self) -> Option<T>;
+}
+
+impl<T: Copy> SnapCopy<T> for &Snap<'_, T> {
+    #[inline(always)]
+    fn snap(self) -> Option<T> {
+        Some(*self.0)
+    }
+}
+
+pub trait SnapPlace<T> {
+    fn snap(self) -> Option<T>;
+}
+
+impl<T> SnapPlace<T> for Snap<'_, T> {
+    #[inline(always)]
+    fn snap(self) -> Option<T> {
+        None
     }
 }
 

@@ -181,6 +181,13 @@ fn head_ident() -> syn::Ident {
     syn::Ident::new("__godefer_head", Span::mixed_site())
 }
 
+/// `ident` (a generated name, mixed-site) located at `at`, for errors to point there.
+fn located(ident: &syn::Ident, at: Span) -> syn::Ident {
+    let mut ident = ident.clone();
+    ident.set_span(ident.span().located_at(at));
+    ident
+}
+
 fn gen(prefix: &str, id: usize) -> syn::Ident {
     format_ident!("__godefer_{}{}", prefix, id, span = Span::mixed_site())
 }
@@ -368,8 +375,13 @@ fn lower_frame(
         labelled,
     };
     emit.replace_placeholders();
+    let body_span = emit.span_from(0);
     let (body, guarded) = emit.seq(0);
-    let body = if guarded { body } else { nest(&body, labelled) };
+    let body = if guarded {
+        body
+    } else {
+        nest(&body, labelled, body_span)
+    };
     let label = if name == ctx.name {
         quote!(::core::concat!(::core::module_path!(), "::", #name))
     } else {
@@ -395,14 +407,18 @@ fn lower_frame(
 ///
 /// With `labelled`, the body is a block labelled [`rewrite::BODY_LABEL`], which the exits
 /// rewritten inside macro arguments break out of.
-fn nest(code: &TokenStream, labelled: bool) -> TokenStream {
+///
+/// The closure's `||` is located at `at`, the scope's first statement: a borrow error about what
+/// the scope's code captures then points at the user's code, not at the attribute.
+fn nest(code: &TokenStream, labelled: bool, at: Span) -> TokenStream {
     let frame = frame_ident();
+    let pipes = quote_spanned!(at=> ||);
     if labelled {
         let label = rewrite::body_label(Span::call_site());
         let slot = rewrite::exit_slot(Span::call_site());
         let value = syn::Ident::new("__godefer_value", Span::mixed_site());
         quote! {
-            #frame.nest(#[inline(always)] || {
+            #frame.nest(#[inline(always)] #pipes {
                 #[allow(unused_mut)]
                 let mut #slot = ::core::option::Option::None;
                 #[allow(unused_labels)]
@@ -414,7 +430,7 @@ fn nest(code: &TokenStream, labelled: bool) -> TokenStream {
             });
         }
     } else {
-        quote!(#frame.nest(#[inline(always)] || { #code });)
+        quote!(#frame.nest(#[inline(always)] #pipes { #code });)
     }
 }
 
@@ -587,6 +603,15 @@ impl Emit<'_> {
         self.tail = tail;
     }
 
+    /// Where the code from statement `k` on starts (the tail's span past the last statement).
+    fn span_from(&self, k: usize) -> Span {
+        match (self.stmts.get(k), &self.tail) {
+            (Some(stmt), _) => stmt.span(),
+            (None, Some(tail)) => tail.span(),
+            (None, None) => Span::call_site(),
+        }
+    }
+
     fn is_split(&self, k: usize) -> bool {
         self.top_site[k].is_some()
             || (matches!(self.stmts[k], Stmt::Local(_))
@@ -628,7 +653,7 @@ impl Emit<'_> {
                     let cont = if guarded || cont.is_empty() {
                         cont
                     } else {
-                        nest(&cont, self.labelled)
+                        nest(&cont, self.labelled, self.span_from(j + 1))
                     };
                     inner.extend(self.top_level(id, cont, keep_in_memory));
                 }
@@ -644,7 +669,7 @@ impl Emit<'_> {
             return (inner, false);
         }
         let (prologue, epilogue) = self.level(&nested);
-        let body = nest(&inner, self.labelled);
+        let body = nest(&inner, self.labelled, self.span_from(from));
         (quote!(#prologue #body #epilogue), true)
     }
 
@@ -705,6 +730,39 @@ impl Emit<'_> {
     fn top_level(&mut self, id: usize, cont: TokenStream, keep_in_memory: bool) -> TokenStream {
         let frame = frame_ident();
         let head = head_ident();
+        if let Some(Parts {
+            setup,
+            closure,
+            mode,
+            takes_result,
+        }) = self.at_exit(id)
+        {
+            // Made where it runs, in every strategy: it borrows the places it names only
+            // while it runs (no record holds it across the body, whatever the strategy).
+            let span = self.sites[id].span;
+            // What it evaluated at the `defer!` (a method's copied receiver and arguments) is
+            // kept in memory across the body, as a closure holding them would be.
+            let keep = (keep_in_memory && self.captures_values(id)).then(|| {
+                let held = self.held_at_exit(id);
+                quote!(#(::godefer::__private::keep_in_memory(&#held);)*)
+            });
+            let (closure, run) = if takes_result {
+                (
+                    quote_spanned!(span=> #frame.ret_closure(#closure)),
+                    quote!(run_ret),
+                )
+            } else {
+                (closure, quote!(run))
+            };
+            let at_frame = located(&frame, span);
+            let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure););
+            return quote! {
+                #setup
+                #keep
+                #cont
+                #run
+            };
+        }
         let Some(p) = self.parts(id) else {
             let unused = self.unused(id);
             return quote!(#unused #cont);
@@ -729,12 +787,16 @@ impl Emit<'_> {
                 };
                 let keep = (keep_in_memory && self.captures_values(id))
                     .then(|| quote!(::godefer::__private::keep_in_memory(&#d);));
+                // The call at exit is located at the `defer!`: "borrow later used here" then
+                // points at the statement whose deferred call uses it.
+                let (at_frame, at_d) = (located(&frame, span), located(&d, span));
+                let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d););
                 quote! {
                     #setup
                     let #d = #closure;
                     #keep
                     #cont
-                    #frame.#run::<{ #mode }, _>(#d);
+                    #run
                 }
             }
             Strategy::Frame => {
@@ -745,13 +807,15 @@ impl Emit<'_> {
                 } else {
                     (quote!(push_stack), quote!(run_stack_down_to))
                 };
+                let (at_frame, at_r) = (located(&frame, span), located(&r, span));
+                let run = quote_spanned!(span=> #at_frame.#run(&#head, #m, &#at_r););
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
                     let #r = ::godefer::__private::StackRecord::new();
                     #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
                     #cont
-                    #frame.#run(&#head, #m, &#r);
+                    #run
                 }
             }
             Strategy::Heap => {
@@ -762,13 +826,15 @@ impl Emit<'_> {
                 } else {
                     quote!(push_heap)
                 };
+                let at_k = located(&k, span);
+                let release = quote_spanned!(span=> ::godefer::__private::Keep::release(#at_k););
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
                     let #k = #frame.#push::<{ #mode }, _>(&#head, #closure);
                     #cont
                     #frame.run_heap_down_to(&#head, #m);
-                    ::godefer::__private::Keep::release(#k);
+                    #release
                 }
             }
         }
@@ -791,7 +857,8 @@ impl Emit<'_> {
                 let slots = live.iter().map(|&id| gen("s", id));
                 let prologue = quote!(#(let mut #slots = ::core::option::Option::None;)*);
                 let runs = live.iter().rev().map(|&id| {
-                    let s = gen("s", id);
+                    let span = self.sites[id].span;
+                    let s = located(&gen("s", id), span);
                     let f = gen("f", id);
                     let (mode, run) = self.run_of(id);
                     quote! {
@@ -819,9 +886,16 @@ impl Emit<'_> {
                         let #mark = #frame.mark(&#head);
                         #(#[allow(unused_assignments)] let mut #keeps = ::core::option::Option::None;)*
                     },
-                    quote! {
-                        #frame.run_heap_down_to(&#head, #mark);
-                        #(::godefer::__private::Keep::release_slot(#keeps);)*
+                    {
+                        let releases = live.iter().zip(&keeps).map(|(&id, k)| {
+                            let span = self.sites[id].span;
+                            let k = located(k, span);
+                            quote_spanned!(span=> ::godefer::__private::Keep::release_slot(#k);)
+                        });
+                        quote! {
+                            #frame.run_heap_down_to(&#head, #mark);
+                            #(#releases)*
+                        }
                     },
                 )
             }
@@ -897,6 +971,79 @@ impl Emit<'_> {
         match &self.sites[id].unused {
             Some(e) => quote!(let _ = || { let _ = #e; };),
             None => TokenStream::new(),
+        }
+    }
+
+    /// The pieces of a top-level deferred call that touches places when it runs (Go: a
+    /// function literal reads its variables at exit; a method on an addressable operand takes
+    /// its address), or `None` for a form evaluated whole at the `defer!`:
+    /// - a closure that is not `move` (`defer!(|| ..)`, `defer! { .. }`, `defer!(|ret| ..)`):
+    ///   written where it runs, so it captures nothing across the body;
+    /// - a method on a place (`defer!(tx.rollback())`, `self.m(a)`, `self.f.m(a)`, `(*r).m(a)`,
+    ///   a static): the arguments are evaluated at the `defer!`, the receiver is copied there
+    ///   if its type is `Copy` (Go's value receiver), else used at exit, the way the method
+    ///   takes it (shared, unique or by value).
+    fn at_exit(&self, id: usize) -> Option<Parts> {
+        let site = &self.sites[id];
+        let span = site.span;
+        match site.form.as_ref()? {
+            Form::Closure { closure, .. } if closure.capture.is_none() => self.parts(id),
+            Form::Method {
+                receiver,
+                method,
+                turbofish,
+                args,
+            } if receiver_place(unparen(receiver)) => {
+                let receiver = unparen(receiver);
+                let args: Vec<&Expr> = args.iter().map(unparen).collect();
+                let snap = gen("snap", id);
+                let copied = gen("copied", id);
+                let names: Vec<_> = (0..args.len())
+                    .map(|i| gen(&format!("a{id}_"), i))
+                    .collect();
+                let setup = quote! {
+                    let #snap = {
+                        #[allow(unused_imports)]
+                        use ::godefer::__private::{SnapCopy as _, SnapPlace as _};
+                        (&::godefer::__private::Snap(&#receiver)).snap()
+                    };
+                    #(let #names = #args;)*
+                };
+                let closure = quote_spanned! {span=> || {
+                    #[allow(unreachable_code, clippy::diverging_sub_expression)]
+                    match #snap {
+                        ::core::option::Option::Some(#copied) => {
+                            #[allow(unused_mut)]
+                            let mut #copied = #copied;
+                            ::godefer::__private::discard(
+                                #copied.#method #turbofish(#(#names),*)
+                            );
+                        }
+                        ::core::option::Option::None => {
+                            ::godefer::__private::discard(
+                                #receiver.#method #turbofish(#(#names),*)
+                            );
+                        }
+                    }
+                }};
+                Some(Parts {
+                    setup,
+                    closure,
+                    mode: mode_of(site.form.as_ref()),
+                    takes_result: false,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The locals an at-exit deferred call evaluated at its `defer!` (see [`Emit::at_exit`]).
+    fn held_at_exit(&self, id: usize) -> Vec<syn::Ident> {
+        match &self.sites[id].form {
+            Some(Form::Method { args, .. }) => std::iter::once(gen("snap", id))
+                .chain((0..args.len()).map(|i| gen(&format!("a{id}_"), i)))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -986,8 +1133,10 @@ impl Emit<'_> {
                             "__godefer_result",
                             Span::mixed_site().located_at(ty.span()),
                         );
+                        // `mut`: a closure that changes what it captured is `FnMut`.
                         quote! {{
-                            let #user = #closure;
+                            #[allow(unused_mut)]
+                            let mut #user = #closure;
                             move |#arg: &mut #ret| #user(#arg)
                         }}
                     }
@@ -1074,7 +1223,8 @@ fn macro_args(id: usize, args: &[Expr]) -> (TokenStream, TokenStream) {
 
 fn capture(name: &syn::Ident, e: &Expr) -> TokenStream {
     if is_place(e) {
-        quote! {
+        // Located at the place: a borrow error names the argument, not the attribute.
+        quote_spanned! {e.span()=>
             let #name = {
                 #[allow(unused_imports)]
                 use ::godefer::__private::{CaptureCopy as _, CaptureRef as _};
@@ -1083,6 +1233,20 @@ fn capture(name: &syn::Ident, e: &Expr) -> TokenStream {
         }
     } else {
         quote!(let #name = #e;)
+    }
+}
+
+/// A method receiver the deferred call may name at exit: a path (a local, `self`, a static),
+/// a field of one, or a dereference of one, each perhaps in parentheses. Not an index (its
+/// index would be read at exit), nor anything that computes (a call, `m.lock().unwrap()`): those
+/// are evaluated at the `defer!`.
+fn receiver_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => p.qself.is_none(),
+        Expr::Field(f) => receiver_place(&f.base),
+        Expr::Paren(p) => receiver_place(&p.expr),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)) && receiver_place(&u.expr),
+        _ => false,
     }
 }
 
@@ -1130,11 +1294,13 @@ mod tests {
             fn f(x: usize) { defer!(g(x, x + 1)); h(); }
         });
         assert!(code.contains(KEEP), "{code}");
-        // A method call's receiver is a value too; so is a `return` the lowering rewrote.
+        // A method call's receiver is a value too (its copy, made at the `defer!`, for a
+        // method on a place: the call itself is made at exit); so is a `return` the lowering
+        // rewrote.
         let code = lowered(quote! {
             fn f(v: &V) -> u32 { defer!(v.close()); if v.done { return 1; } 2 }
         });
-        assert!(code.contains(KEEP), "{code}");
+        assert!(code.contains("keep_in_memory(&__godefer_snap0)"), "{code}");
         // A `move` closure holds values of its own.
         let code = lowered(quote! {
             fn f(x: usize) { defer!(move || g(x)); h(); }
