@@ -47,7 +47,7 @@
 //! | form | evaluated at the `defer!` | called at exit |
 //! |---|---|---|
 //! | `defer!(f(a, b))`, `defer!(path::f(a))`, `defer!((expr)(a))` | the callee, then each argument, in order, once | the call |
-//! | `defer!(recv.m(a))` | the receiver (moved, or copied if `Copy`), then the arguments | the method |
+//! | `defer!(recv.m(a))` | the receiver (copied if `Copy`; else moved, unless it is a place and the `defer!` is at the top level: then used at exit), then the arguments | the method |
 //! | `defer!(mac!(args))` | each argument; a named place is copied if `Copy`, else borrowed; identifiers captured by the format string likewise | the macro |
 //! | `defer!(\|\| body)`, `defer!(move \|\| body)`, `defer! { body }` | the closure (Rust's capture rules) | the closure |
 //! | `defer!(\|ret\| body)`, `defer!(\|ret: &mut R\| body)` | the closure | the closure, with `&mut` the function's result |
@@ -60,10 +60,62 @@
 //! A closure inside the body that has `defer!` of its own is a frame of its own (Go's function
 //! literal): its deferred calls run when it returns.
 //!
-//! # Borrowing
+//! # What a deferred call may use
 //!
-//! A `defer!` at the top level of the body may borrow any local declared before it, even while
-//! the body goes on using it, as a `Drop` guard at the same place could:
+//! Go evaluates a deferred call's arguments at the `defer`, while a function literal reads its
+//! variables when it runs and a method on a variable works on the variable. godefer follows that
+//! for a `defer!` at the top level of the body, so the body goes on using what the deferred call
+//! names, as the natural Rust code would:
+//!
+//! - a closure that is not `move` (`defer!(|| ..)`, `defer! { .. }`, `defer!(|ret| ..)`) is made
+//!   where it runs, at exit: it reads and writes the locals it names then, and sees their final
+//!   values;
+//! - a method on a place (`defer!(tx.rollback())`, `defer!(self.close())`, `self.conn.m()`,
+//!   `(*r).m()`, a static) evaluates its arguments at the `defer!` and uses the place at exit, the
+//!   way the method takes it; a receiver whose type is `Copy` is copied at the `defer!` (Go's
+//!   value receiver), and a receiver that is not a place (`m.lock().unwrap()`) is evaluated there;
+//! - call arguments, a macro's arguments (a place there is copied if `Copy`, else borrowed) and a
+//!   `move` closure are evaluated at the `defer!`, as in Go. Where Go would copy a value that Rust
+//!   can only borrow (`defer!(println!("{s}"))` with `s: String`, then `s.push('!')`), the borrow
+//!   checker says so at those two lines: clone it yourself, or defer a closure.
+//!
+//! ```
+//! use std::cell::RefCell;
+//!
+//! struct Tx(RefCell<Vec<&'static str>>, bool);
+//!
+//! impl Tx {
+//!     fn exec(&mut self, q: &'static str) { self.0.borrow_mut().push(q) }
+//!     fn commit(&mut self) { self.1 = true }
+//!     fn rollback(&self) { if !self.1 { self.0.borrow_mut().push("rollback") } }
+//! }
+//!
+//! #[godefer::func]
+//! fn transfer(fail: bool) -> Result<Vec<&'static str>, String> {
+//!     let mut tx = Tx(RefCell::new(Vec::new()), false);
+//!     let mut done = false;
+//!     defer!(tx.rollback());                         // `tx` is used at exit
+//!     defer!(|ret: &mut Result<Vec<&'static str>, String>| {
+//!         if !done { *ret = Err(format!("rolled back: {:?}", tx.0.borrow())) }
+//!     });
+//!     tx.exec("debit");                              // the body goes on using `tx`
+//!     if fail {
+//!         return Ok(vec![]);
+//!     }
+//!     tx.exec("credit");
+//!     tx.commit();
+//!     done = true;                                   // seen by the closure at exit
+//!     Ok(tx.0.borrow().clone())
+//! }
+//!
+//! assert_eq!(transfer(false), Ok(vec!["debit", "credit"]));
+//! assert_eq!(transfer(true), Err("rolled back: [\"debit\"]".to_string()));
+//! ```
+//!
+//! A `defer!` in a nested block or loop outlives that block, and is made where it stands: what
+//! it captures must be a top-level local declared before the statement holding it, or be moved
+//! in; otherwise the borrow checker's error points at the capture. Its arguments are evaluated
+//! there too:
 //!
 //! ```
 //! use std::cell::Cell;
@@ -71,11 +123,10 @@
 //! #[godefer::func]
 //! fn report(seen: &Cell<u32>) {
 //!     let log = Cell::new(0);
-//!     defer!(|| seen.set(log.get())); // borrows `log`, runs last
+//!     defer!(|| seen.set(log.get())); // reads `log` at exit, runs last
 //!     log.set(1);
 //!     for i in 1..=3 {
-//!         // A loop's defer may borrow a top-level local declared before the loop; the
-//!         // arguments (`&log` and `i`) are evaluated now, the call happens at exit.
+//!         // The arguments (`&log` and `i`) are evaluated now, the call happens at exit.
 //!         defer!(add(&log, i));
 //!     }
 //! }
@@ -88,10 +139,6 @@
 //! report(&seen);
 //! assert_eq!(seen.get(), 7); // 1 + 3 + 2 + 1
 //! ```
-//!
-//! A `defer!` in a nested block or loop outlives that block: what it captures must be a
-//! top-level local declared before the statement holding it, or be moved in; otherwise the
-//! borrow checker's error points at the capture.
 //!
 //! # `return` and `?` inside macros
 //!
