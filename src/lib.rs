@@ -358,6 +358,26 @@ macro_rules! __frame {
     };
 }
 
+/// Not public API: a `defer!` in a `#[godefer::func]` function that does not parse (being
+/// typed): the parser's error is the one to read, so this says nothing, and type-checks the
+/// operands of a call, a method or a block in a closure never called. A closure's operands are
+/// left alone (a `|ret|` parameter's type is the lowering's to give).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __defer_unlowered {
+    (@block $($body:tt)*) => {{
+        let _ = || { $($body)* };
+    }};
+    (| $($closure:tt)*) => {{}};
+    (|| $($closure:tt)*) => {{}};
+    (move $($closure:tt)*) => {{}};
+    ($($call:tt)*) => {{
+        let _ = || {
+            let _ = $($call)*;
+        };
+    }};
+}
+
 /// Registers a deferred call: only inside a [`#[godefer::func]`](func) function, which rewrites
 /// it. Anywhere else it is a compile error.
 ///

@@ -64,6 +64,13 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     });
     let mut item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
+        Err(_) if looks_like_fn(&input) => {
+            // A function that does not parse, usually mid-typing: the compiler's parser reports
+            // the error at the user's token when it reads the function, emitted as it came,
+            // with its `defer!`s unlowered (operands type-checked where that needs no lowering)
+            // rather than left to the `defer!` that errors outside `#[godefer::func]`.
+            return unlowered_defers(input);
+        }
         Err(_) => {
             let span = input
                 .clone()
@@ -111,6 +118,85 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
         eprintln!("{out}");
     }
     out
+}
+
+/// Whether the tokens are a function, by their shape: `fn`, a name, then a body last.
+fn looks_like_fn(input: &TokenStream) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = input.clone().into_iter().collect();
+    let has_fn = tokens
+        .iter()
+        .any(|t| matches!(t, TokenTree::Ident(i) if i == "fn"));
+    let body_last =
+        matches!(tokens.last(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace);
+    has_fn && body_last
+}
+
+/// `input` with every `defer!(..)` / `godefer::defer!(..)` turned into
+/// `::godefer::__defer_unlowered!(..)`, which type-checks the operands of a call, a method or a
+/// block and says nothing about the rest.
+fn unlowered_defers(input: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let tokens: Vec<TokenTree> = input.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let is_defer = matches!(&tokens[i], TokenTree::Ident(id) if id == "defer")
+            && matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+            && matches!(tokens.get(i + 2), Some(TokenTree::Group(_)));
+        if is_defer {
+            // Drop a `godefer::` (and `::`) written before it.
+            let n = out.len();
+            if n >= 3
+                && matches!(&out[n - 1], TokenTree::Punct(p) if p.as_char() == ':')
+                && matches!(&out[n - 2], TokenTree::Punct(p) if p.as_char() == ':')
+                && matches!(&out[n - 3], TokenTree::Ident(id) if id == "godefer")
+            {
+                out.truncate(n - 3);
+                let m = out.len();
+                if m >= 2
+                    && matches!(&out[m - 1], TokenTree::Punct(p) if p.as_char() == ':')
+                    && matches!(&out[m - 2], TokenTree::Punct(p) if p.as_char() == ':')
+                {
+                    out.truncate(m - 2);
+                }
+            }
+            let TokenTree::Group(g) = &tokens[i + 2] else {
+                unreachable!()
+            };
+            let span = tokens[i].span();
+            let inner = unlowered_defers(g.stream());
+            // The same delimiter: `defer! { .. }` needs no `;` after it, `defer!(..)` does.
+            let call = if g.delimiter() == Delimiter::Brace {
+                quote_spanned!(span=> ::godefer::__defer_unlowered! { @block #inner })
+            } else {
+                quote_spanned!(span=> ::godefer::__defer_unlowered!(#inner))
+            };
+            out.extend(call);
+            i += 3;
+            continue;
+        }
+        match &tokens[i] {
+            TokenTree::Group(g) if mentions_defer(g.stream()) => {
+                // A rebuilt group has one span for both delimiters: the closing one, where a
+                // function being typed usually fails to parse ("expected expression, found `}`").
+                let mut group = Group::new(g.delimiter(), unlowered_defers(g.stream()));
+                group.set_span(g.span_close());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+fn mentions_defer(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "defer",
+        proc_macro2::TokenTree::Group(g) => mentions_defer(g.stream()),
+        _ => false,
+    })
 }
 
 fn empty_block() -> Block {
