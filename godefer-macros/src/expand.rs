@@ -1087,6 +1087,13 @@ impl Emit<'_> {
                 let names: Vec<_> = (0..args.len())
                     .map(|i| gen(&format!("a{id}_"), i))
                     .collect();
+                // Where the call at exit uses them, located at the arguments: a type error
+                // there names the argument, not the attribute.
+                let uses: Vec<_> = names
+                    .iter()
+                    .zip(&args)
+                    .map(|(n, a)| located(n, a.span()))
+                    .collect();
                 let setup = quote! {
                     let #snap = {
                         #[allow(unused_imports)]
@@ -1102,12 +1109,12 @@ impl Emit<'_> {
                             #[allow(unused_mut)]
                             let mut #copied = #copied;
                             ::godefer::__private::discard(
-                                #copied.#method #turbofish(#(#names),*)
+                                #copied.#method #turbofish(#(#uses),*)
                             );
                         }
                         ::core::option::Option::None => {
                             ::godefer::__private::discard(
-                                #receiver.#method #turbofish(#(#names),*)
+                                #receiver.#method #turbofish(#(#uses),*)
                             );
                         }
                     }
@@ -1146,6 +1153,13 @@ impl Emit<'_> {
                 let names: Vec<_> = (0..args.len())
                     .map(|i| gen(&format!("a{id}_"), i))
                     .collect();
+                // Where the call at exit uses them, located at the arguments: a type error
+                // there names the argument, not the attribute.
+                let uses: Vec<_> = names
+                    .iter()
+                    .zip(&args)
+                    .map(|(n, a)| located(n, a.span()))
+                    .collect();
                 (
                     quote! {
                         let #c = #callee;
@@ -1155,7 +1169,7 @@ impl Emit<'_> {
                     // the point, not unreachable code to warn about.
                     quote_spanned! {span=> move || {
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
-                        ::godefer::__private::discard(#c(#(#names),*));
+                        ::godefer::__private::discard(#c(#(#uses),*));
                     }},
                     false,
                 )
@@ -1173,6 +1187,13 @@ impl Emit<'_> {
                 let names: Vec<_> = (0..args.len())
                     .map(|i| gen(&format!("a{id}_"), i))
                     .collect();
+                // Where the call at exit uses them, located at the arguments: a type error
+                // there names the argument, not the attribute.
+                let uses: Vec<_> = names
+                    .iter()
+                    .zip(&args)
+                    .map(|(n, a)| located(n, a.span()))
+                    .collect();
                 (
                     quote! {
                         let #r = #receiver;
@@ -1182,7 +1203,7 @@ impl Emit<'_> {
                         #[allow(unused_mut)]
                         let mut #rv = #r;
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
-                        ::godefer::__private::discard(#rv.#method #turbofish(#(#names),*));
+                        ::godefer::__private::discard(#rv.#method #turbofish(#(#uses),*));
                     }},
                     false,
                 )
