@@ -3,7 +3,7 @@
 //! two threads sharing the global pool), measures the heap bytes per pending defer of
 //! `defer_many`, and prints the allocations of a recovered panic next to Rust's unwinding floor.
 //!
-//! `cargo bench --bench alloc_check` (the compare script runs it). Prints one
+//! `cargo bench -p godefer-benches --bench alloc_check` (the compare script runs it). Prints one
 //! `alloc <name> <key>=<value>...` line per check, then `alloc_check: N passed, M failed`;
 //! exits non-zero if a zero-allocation check failed.
 

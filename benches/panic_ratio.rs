@@ -7,7 +7,7 @@
 //! `catch_unwind` floor back to back (in alternating order), takes their ratio, and the median of
 //! the rounds' ratios is printed: a drift slower than a round cancels out.
 //!
-//! `cargo bench --bench panic_ratio` (the compare script runs it). Prints one line per depth:
+//! `cargo bench -p godefer-benches --bench panic_ratio` (the compare script runs it). Prints one line per depth:
 //! `ratio panic_recover/depthN median=R q1=R q3=R rounds=N`.
 
 mod common;

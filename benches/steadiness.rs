@@ -14,7 +14,7 @@
 //! figure says something about the machine and nothing about godefer. Each block lasts about
 //! 20 ms; the probe takes about one second.
 //!
-//! `cargo bench --bench steadiness`. Prints one line:
+//! `cargo bench -p godefer-benches --bench steadiness`. Prints one line:
 //! `steady blocks=N block_ms=MS min=NS p5=NS median=NS p95=NS max=NS` (nanoseconds per
 //! iteration).
 
