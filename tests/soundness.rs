@@ -2,7 +2,7 @@
 //! process of its own (a fresh process: the first godefer call of the process matters, and an
 //! abort or a hang must fail one test, not the run). The undefined behaviour of the same issue
 //! is tested where miri runs it (the runtime's unit tests) and by compile-fail tests
-//! (`tests/ui/exit_in_macro_closure*.rs`, `tests/ui/private_frame_needs_unsafe.rs`).
+//! (`ui-tests/tests/ui/exit_in_macro_closure*.rs`, `private_frame_needs_unsafe.rs` there).
 
 use std::io::Read;
 use std::panic::catch_unwind;
