@@ -79,6 +79,18 @@ pub struct Panic {
     rec: ManuallyDrop<Box<PanicRecord>>,
 }
 
+// SAFETY: a shared `&Panic` reaches the payload (which is `Send` but perhaps not `Sync`) only
+// through `downcast_ref::<T>` with `T: Sync`, `is` (a type id), `message` (a `&str` out of a
+// `&'static str` or `String` payload) and `Display`/`Debug` (which read payloads of basic types,
+// all `Sync`, through the same downcasts); every other access takes `self` by value or `&mut`.
+// The rest of the record (origin, location, earlier panics: strings, numbers and a
+// `std::backtrace::Backtrace`) is `Sync` itself.
+unsafe impl Sync for Panic {}
+
+/// A recovered panic is an error: `?` converts it into `Box<dyn Error + Send + Sync>` (what
+/// anyhow and eyre take too). Its `Display` is the panic's message.
+impl std::error::Error for Panic {}
+
 impl Drop for Panic {
     #[inline]
     fn drop(&mut self) {
@@ -105,8 +117,10 @@ impl Panic {
         message_of(&*self.rec.payload)
     }
 
-    /// A reference to the payload if it is a `T`.
-    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+    /// A reference to the payload if it is a `T`. `T: Sync`, because a `Panic` is `Sync` (it
+    /// can be shared, and sent on as an error): a payload that is not `Sync` (a `Cell`, say) is
+    /// reached by value, with [`Panic::downcast`] or [`Panic::into_payload`].
+    pub fn downcast_ref<T: Any + Sync>(&self) -> Option<&T> {
         self.rec.payload.downcast_ref()
     }
 

@@ -952,6 +952,48 @@ macro_rules! cases {
             ]);
         }
 
+        /// Go's `if r := recover(); r != nil { err = fmt.Errorf(..) }`, with `?`: the recovered
+        /// panic is an error that converts into `Box<dyn Error + Send + Sync>`.
+        #[godefer::func]
+        fn recovered_as_error() -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+            defer!(|ret: &mut Result<u32, Box<dyn std::error::Error + Send + Sync>>| {
+                if let Some(p) = godefer::recover() {
+                    *ret = Err(p.into());
+                }
+            });
+            panic!("parse failed")
+        }
+
+        fn uses_question_mark() -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+            let v = recovered_as_error()?;
+            Ok(v + 1)
+        }
+
+        #[test]
+        fn b24_a_recovered_panic_is_an_error_for_question_mark() {
+            let err = uses_question_mark().unwrap_err();
+            assert_eq!(err.to_string(), "parse failed");
+            let p = err.downcast::<godefer::Panic>().expect("a Panic inside");
+            assert_eq!(p.message(), Some("parse failed"));
+        }
+
+        #[test]
+        fn b24_a_recovered_panic_can_be_shared_between_threads() {
+            let p = shown_panic(42_u64).expect("recovered");
+            std::thread::scope(|s| {
+                let a = s.spawn(|| format!("{p}"));
+                let b = s.spawn(|| p.downcast_ref::<u64>().copied());
+                assert_eq!(a.join().unwrap(), "42");
+                assert_eq!(b.join().unwrap(), Some(42));
+            });
+        }
+
+        #[godefer::func]
+        fn shown_panic<V: std::any::Any + Send>(v: V) -> Option<godefer::Panic> {
+            defer!(|ret: &mut Option<godefer::Panic>| *ret = godefer::recover());
+            panic_any(v)
+        }
+
         /// Recovers `v` and shows it as `Display` does.
         #[godefer::func]
         fn shown_as<V: std::any::Any + Send>(v: V) -> String {
