@@ -277,7 +277,9 @@ impl FrameCore {
     #[inline(never)]
     fn caught(&self, payload: Box<dyn std::any::Any + Send>) {
         self.register(0, 0);
-        self.put_panic(report::claim(payload));
+        let mut record = report::claim(payload);
+        report::unwrap_repanic(&mut record);
+        self.put_panic(record);
     }
 
     /// A deferred call panicked: the new panic replaces the one this frame was handling (or
@@ -287,6 +289,7 @@ impl FrameCore {
     fn caught_from_deferred(&self, payload: Box<dyn std::any::Any + Send>) {
         self.register(0, 0);
         let mut record = report::claim(payload);
+        report::unwrap_repanic(&mut record);
         let mut chain = Vec::new();
         if let Some(ghost) = self.cold().ghost.take() {
             let Ghost {

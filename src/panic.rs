@@ -140,6 +140,38 @@ impl Panic {
         self.rec.payload.is::<T>()
     }
 
+    /// Raises the panic again, as Go's `panic(r)` of a recovered value: it goes on with its
+    /// original payload (what a caller's `catch_unwind` or `JoinHandle::join` gets), and
+    /// godefer's report shows it as a new panic that replaced the recovered one. Same as
+    /// `std::panic::panic_any(p)`, which godefer unwraps in the same way when it reaches a
+    /// `#[godefer::func]` frame, but this also unwraps it where no godefer frame is left to
+    /// see it (then no hook reports it, as with `std::panic::resume_unwind`).
+    ///
+    /// ```
+    /// #[godefer::func]
+    /// fn only_io_errors(fail: &str) -> Result<(), String> {
+    ///     defer!(|ret: &mut Result<(), String>| {
+    ///         if let Some(p) = godefer::recover() {
+    ///             match p.message() {
+    ///                 Some(m) if m.starts_with("io:") => *ret = Err(m.to_string()),
+    ///                 _ => p.resume(), // not ours: let it go on
+    ///             }
+    ///         }
+    ///     });
+    ///     panic!("{fail}")
+    /// }
+    ///
+    /// assert_eq!(only_io_errors("io: disk full"), Err("io: disk full".to_string()));
+    /// let other = std::panic::catch_unwind(|| only_io_errors("index out of range"));
+    /// assert_eq!(
+    ///     other.unwrap_err().downcast_ref::<String>().map(String::as_str),
+    ///     Some("index out of range"), // the original payload
+    /// );
+    /// ```
+    pub fn resume(self) -> ! {
+        std::panic::resume_unwind(self.into_payload())
+    }
+
     /// The payload, as `std::panic::catch_unwind` would have returned it.
     pub fn into_payload(self) -> Box<dyn Any + Send> {
         self.into_record().payload

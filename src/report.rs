@@ -330,6 +330,26 @@ pub(crate) fn claim(payload: Box<dyn Any + Send>) -> Box<PanicRecord> {
     record
 }
 
+/// Go's `panic(r)` of a recovered value, written `std::panic::panic_any(p)` with the recovered
+/// [`Panic`](crate::Panic) `p`: the panic goes on with `p`'s original payload (what callers'
+/// `catch_unwind` and `JoinHandle::join` then get, and what the report prints), from where it
+/// was raised again. A record whose payload is no `Panic` is left alone.
+pub(crate) fn unwrap_repanic(record: &mut PanicRecord) {
+    if !record.payload.is::<crate::Panic>() {
+        return;
+    }
+    let payload = std::mem::replace(&mut record.payload, Box::new(()));
+    let Ok(panic) = payload.downcast::<crate::Panic>() else {
+        unreachable!("godefer::report::unwrap_repanic: the payload is a `Panic`")
+    };
+    let inner = panic.into_payload();
+    if let Some(origin) = &mut record.origin {
+        origin.payload_type = (*inner).type_id();
+        origin.payload_message = static_or_owned(&*inner);
+    }
+    record.payload = inner;
+}
+
 impl Origin {
     fn matches(&self, payload: &(dyn Any + Send)) -> bool {
         self.payload_type == payload.type_id()

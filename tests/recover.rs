@@ -956,11 +956,13 @@ macro_rules! cases {
         /// panic is an error that converts into `Box<dyn Error + Send + Sync>`.
         #[godefer::func]
         fn recovered_as_error() -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
-            defer!(|ret: &mut Result<u32, Box<dyn std::error::Error + Send + Sync>>| {
-                if let Some(p) = godefer::recover() {
-                    *ret = Err(p.into());
+            defer!(
+                |ret: &mut Result<u32, Box<dyn std::error::Error + Send + Sync>>| {
+                    if let Some(p) = godefer::recover() {
+                        *ret = Err(p.into());
+                    }
                 }
-            });
+            );
             panic!("parse failed")
         }
 

@@ -128,6 +128,8 @@ macro_rules! cases {
                 "nested" => scenario_nested(),
                 "chain" => scenario_chain(),
                 "repanic" => scenario_repanic(),
+                "repanic_any" => scenario_repanic_any(),
+                "resume" => scenario_resume(),
                 "inner_recovered" => scenario_inner_recovered(),
                 "caught_between" => scenario_caught_between(),
                 "thread" => scenario_thread(),
@@ -376,6 +378,66 @@ macro_rules! cases {
                      this panic replaced earlier ones, oldest first:\n\
                      \tpanic: first panic [recovered]\n{NOTE}\n\
                      caught second panic (after first panic)\n"
+                )
+            );
+        }
+
+        /// Go's `if r := recover(); r != nil { panic(r) }`.
+        #[godefer::func]
+        fn repanic_any() {
+            defer!(|| {
+                if let Some(p) = godefer::recover() {
+                    std::panic::panic_any(p);
+                }
+            });
+            panic!("boom");
+        }
+
+        fn scenario_repanic_any() {
+            let e = catch_unwind(repanic_any).unwrap_err();
+            // The original payload, not a `godefer::Panic`.
+            println!("caught {} (a &str: {})", payload_msg(&*e), e.is::<&str>());
+        }
+
+        #[test]
+        fn c27_panic_any_of_a_recovered_panic_goes_on_with_the_original_payload() {
+            let (text, _, _) = one_report(&child_test(), "repanic_any");
+            assert_eq!(
+                text,
+                format!(
+                    "\nthread <T> panicked at <LOC>:\nboom\n\
+                     this panic replaced earlier ones, oldest first:\n\
+                     \tpanic: boom [recovered]\n{NOTE}\n\
+                     caught boom (a &str: true)\n"
+                )
+            );
+        }
+
+        #[godefer::func]
+        fn resumes() {
+            defer!(|| {
+                if let Some(p) = godefer::recover() {
+                    p.resume();
+                }
+            });
+            panic!("resumed");
+        }
+
+        fn scenario_resume() {
+            let e = catch_unwind(resumes).unwrap_err();
+            println!("caught {} (a &str: {})", payload_msg(&*e), e.is::<&str>());
+        }
+
+        #[test]
+        fn c27_panic_resume_goes_on_with_the_original_payload() {
+            let (text, _, _) = one_report(&child_test(), "resume");
+            assert_eq!(
+                text,
+                format!(
+                    "\nthread <T> panicked at <LOC>:\nresumed\n\
+                     this panic replaced earlier ones, oldest first:\n\
+                     \tpanic: resumed [recovered]\n{NOTE}\n\
+                     caught resumed (a &str: true)\n"
                 )
             );
         }
