@@ -2,6 +2,11 @@
 //! lowering (the attribute [`#[godefer::func]`](func), which plays the part of Go's compiler) and
 //! a small runtime (the part of Go's `runtime/panic.go`).
 //!
+//! ```toml
+//! [dependencies]
+//! godefer = "0.1"
+//! ```
+//!
 //! ```
 //! use std::cell::RefCell;
 //!
@@ -191,6 +196,38 @@
 //! assert!(load("x").unwrap_err().starts_with("bad config: a number"));
 //! ```
 //!
+//! # Recovered panics as errors, and re-panicking
+//!
+//! A [`Panic`] is an error (`std::error::Error`, `Send + Sync`): `*ret = Err(p.into())` turns a
+//! recovered panic into a `Box<dyn Error + Send + Sync>` (anyhow and eyre take it too), and its
+//! `Display` is the panic's message, or the value for a payload of a basic type
+//! (`panic_any(42)` shows `42`). Go code often recovers, looks, and panics again with the same
+//! value (`panic(r)`): write `std::panic::panic_any(p)` or `p.resume()`. The panic goes on with
+//! its original payload (a caller's `catch_unwind` gets the `&str` of `panic!("..")`, not a
+//! `Panic`), and the report lists the recovered one before it, as Go does.
+//!
+//! ```
+//! use std::error::Error;
+//!
+//! #[godefer::func]
+//! fn parse(s: &str) -> Result<u8, Box<dyn Error + Send + Sync>> {
+//!     defer!(|ret: &mut Result<u8, Box<dyn Error + Send + Sync>>| {
+//!         if let Some(p) = godefer::recover() {
+//!             match p.message() {
+//!                 Some(m) if m.contains("overflow") => *ret = Err(p.into()),
+//!                 _ => std::panic::panic_any(p), // not ours: it goes on
+//!             }
+//!         }
+//!     });
+//!     let n: u32 = s.parse()?;
+//!     Ok(u8::try_from(n).map_err(|_| "overflow").unwrap())
+//! }
+//!
+//! assert_eq!(parse("7").unwrap(), 7);
+//! assert!(parse("x").is_err()); // the `?`: no panic
+//! assert!(parse("300").unwrap_err().to_string().contains("overflow"));
+//! ```
+//!
 //! # Strategies
 //!
 //! The macro chooses one per function, all or nothing, as Go's compiler does:
@@ -341,6 +378,48 @@ mod tests;
 pub mod __private;
 
 pub use crate::panic::{recover, Location, Panic};
+/// Lowers a function (or method) with `defer!` statements, as Go's compiler lowers `defer`:
+/// see the [crate docs](crate) for the forms and rules. Applies to free functions, methods with
+/// any `self`, generic functions, `unsafe fn` and `fn main`; closures in the body that hold
+/// `defer!` of their own become frames of their own.
+///
+/// # Arguments
+///
+/// Both optional, in any order: `#[godefer::func(strategy = "frame", zero = Vec::new())]`.
+///
+/// - `strategy = "open-coded" | "frame" | "heap"`: at least this strategy (see
+///   [Strategies](crate#strategies)); a strategy that cannot apply (open-coded with nine
+///   `defer!`, frame records with a `defer!` in a loop) is a compile error at the argument.
+///   Results are the same whichever runs; only speed and memory differ.
+/// - `zero = expr`: the value to return after a recover when no deferred closure stored one,
+///   for a return type that has no zero of its own (no `Default`, and not a `Result` whose
+///   `T` or `E` has one). Evaluated only then.
+///
+/// ```
+/// #[derive(Debug, PartialEq)]
+/// struct Config { retries: u32 } // no `Default`
+///
+/// #[godefer::func(zero = Config { retries: 3 })]
+/// fn load(text: &str) -> Config {
+///     defer!(|| {
+///         godefer::recover(); // a bad file: fall back to the zero value
+///     });
+///     Config { retries: text.parse().unwrap() }
+/// }
+///
+/// #[godefer::func(strategy = "heap")]
+/// fn total(xs: &[u32]) -> u32 {
+///     defer!(println!("summed {} values", xs.len()));
+///     xs.iter().sum()
+/// }
+///
+/// assert_eq!(load("5"), Config { retries: 5 });
+/// assert_eq!(load("five"), Config { retries: 3 });
+/// assert_eq!(total(&[1, 2, 3]), 6);
+/// ```
+///
+/// A `|ret|` closure needs a zero value (it may run after a panic, before there is a result):
+/// without one the function does not compile, and the error says to add `zero = ..`.
 pub use godefer_macros::func;
 
 /// Not public API: the frame's construction, for the code `#[godefer::func]` generates. Here,
@@ -380,6 +459,50 @@ macro_rules! __defer_unlowered {
 
 /// Registers a deferred call: only inside a [`#[godefer::func]`](func) function, which rewrites
 /// it. Anywhere else it is a compile error.
+///
+/// Every form, in one function (deferred calls run newest first, when the function returns by
+/// any path):
+///
+/// ```
+/// use std::cell::RefCell;
+///
+/// fn log(out: &RefCell<Vec<String>>, line: &str) {
+///     out.borrow_mut().push(line.to_string());
+/// }
+///
+/// struct Conn<'a>(&'a RefCell<Vec<String>>);
+///
+/// impl Conn<'_> {
+///     fn close(&self, why: &str) {
+///         log(self.0, &format!("close: {why}"));
+///     }
+/// }
+///
+/// #[godefer::func]
+/// fn every_form(out: &RefCell<Vec<String>>) -> u32 {
+///     let conn = Conn(out);
+///     let mut step = 1;
+///     defer!(log(out, "a call"));                    // callee and arguments evaluated now
+///     defer!(conn.close("done"));                     // method: `conn` used at exit
+///     defer!(println!("step was {step} at the defer")); // macro: arguments captured now
+///     defer!(|| log(out, &format!("closure sees step {step}"))); // reads `step` at exit
+///     let tag = String::from("moved");
+///     defer!(move || log(out, &tag));                 // `move`: captures now
+///     defer! { log(out, "a block") }                  // a block: as a closure
+///     defer!(|ret: &mut u32| *ret *= 10);             // gets `&mut` the result
+///     step = 2;
+///     step
+/// }
+///
+/// let out = RefCell::new(Vec::new());
+/// assert_eq!(every_form(&out), 20);
+/// assert_eq!(
+///     *out.borrow(),
+///     ["a block", "moved", "closure sees step 2", "close: done", "a call"]
+/// );
+/// ```
+///
+/// Outside a `#[godefer::func]` function:
 ///
 /// ```compile_fail
 /// fn not_lowered() {

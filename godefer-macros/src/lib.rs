@@ -16,7 +16,8 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// See the `godefer` crate.
+/// The attribute `#[godefer::func]`: its documentation is with its re-export in the `godefer`
+/// crate.
 #[proc_macro_attribute]
 pub fn func(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::func(args.into(), input.into(), None).into()
