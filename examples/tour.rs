@@ -258,17 +258,6 @@ impl Test {
     }
 }
 
-struct SharedTest {
-    value: Cell<i32>,
-}
-
-impl SharedTest {
-    /// Go: `func (t *Test) print() { println(t.value) }`
-    fn print(&self) {
-        println!("  pointer receiver: {}", self.value.get());
-    }
-}
-
 /// Go: `test := Test{}; defer test.print(); test.value += 1`: the receiver is copied at the
 /// defer statement.
 #[godefer::func]
@@ -278,15 +267,68 @@ fn value_receiver() {
     test.value += 1;
 }
 
-/// The same with a pointer receiver: the pointer is copied, and it sees the change.
+/// Not `Copy`: Go's `*Test`, the method works on the variable itself.
+struct Counter {
+    value: i32,
+}
+
+impl Counter {
+    /// Go: `func (t *Test) print() { println(t.value) }`
+    fn print(&self) {
+        println!("  pointer receiver: {}", self.value);
+    }
+}
+
+/// The same with a pointer receiver: a receiver that is a variable, and not `Copy`, is used by
+/// the deferred call at exit, so it sees the change, and the body goes on using it meanwhile.
 #[godefer::func]
 fn pointer_receiver() {
-    let test = SharedTest {
-        value: Cell::new(0),
-    };
-    let t = &test;
-    defer!(t.print());
-    test.value.set(test.value.get() + 1);
+    let mut test = Counter { value: 0 };
+    defer!(test.print());
+    test.value += 1;
+}
+
+/// Go:
+/// ```go
+/// tx := db.Begin()
+/// defer func() { if !committed { tx.Rollback() } }()
+/// ```
+/// A closure deferred at the top of the body reads its variables when it runs, like Go's
+/// function literal: the body sets `committed` after the defer.
+#[godefer::func]
+fn transfer(amount: i32) -> Result<i32, String> {
+    let mut committed = false;
+    let mut ledger = vec![100];
+    defer!(|| if !committed {
+        println!("  rollback of {ledger:?}")
+    });
+    ledger.push(-amount);
+    if amount > 100 {
+        return Err(format!("{amount} is more than the balance"));
+    }
+    committed = true;
+    Ok(ledger.iter().sum())
+}
+
+/// Go: `defer func() { if r := recover(); r != nil { if isOurs(r) { err = .. } else { panic(r) } } }()`:
+/// `panic_any(p)` of a recovered `Panic` goes on with the original panic.
+#[godefer::func]
+fn only_parse_errors(text: &str) -> Result<u8, Box<dyn std::error::Error + Send + Sync>> {
+    defer!(
+        |ret: &mut Result<u8, Box<dyn std::error::Error + Send + Sync>>| {
+            if let Some(p) = godefer::recover() {
+                if p.message().is_some_and(|m| m.starts_with("parse:")) {
+                    *ret = Err(p.into()); // a recovered panic is an error
+                } else {
+                    std::panic::panic_any(p); // not ours: it goes on
+                }
+            }
+        }
+    );
+    match text {
+        "" => panic!("not a parse error"),
+        _ => Ok(text.parse().unwrap_or_else(|e| panic!("parse: {e}"))),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -505,10 +547,35 @@ fn main() {
 
     section(
         "Value vs pointer receivers",
-        "The receiver is taken at the defer: a copy misses later changes, a reference sees them.",
+        "A Copy receiver is copied at the defer; a variable that is not Copy is used at exit.",
     );
     value_receiver();
     pointer_receiver();
+
+    section(
+        "Deferred calls read what they name at exit",
+        "A closure sees the body's later changes; the body goes on using what it names.",
+    );
+    println!("  transfer(30)  -> {:?}", transfer(30));
+    println!("  transfer(300) -> {:?}", transfer(300));
+
+    section(
+        "Recovered panics as errors, and panicking again",
+        "A recovered panic converts into Box<dyn Error>; panic_any(p) goes on with the original.",
+    );
+    println!(
+        "  only_parse_errors(\"7\")  -> {:?}",
+        only_parse_errors("7").map_err(|e| e.to_string())
+    );
+    println!(
+        "  only_parse_errors(\"x\")  -> {:?}",
+        only_parse_errors("x").map_err(|e| e.to_string())
+    );
+    let again = std::panic::catch_unwind(|| only_parse_errors(""));
+    let payload = again
+        .err()
+        .and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));
+    println!("  only_parse_errors(\"\") panicked on with its own payload: {payload:?}");
 
     section(
         "Unlocking a mutex",

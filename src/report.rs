@@ -264,6 +264,82 @@ fn os_thread_id() -> Option<u64> {
     None
 }
 
+/// Rust's short form of a backtrace printed in full: the frames between std's markers
+/// (`__rust_end_short_backtrace`, where the panic machinery ends, and
+/// `__rust_begin_short_backtrace`, where the thread's code starts), without godefer's runtime
+/// (its catches and runners, and std's `catch_unwind` under them) and without the closures of
+/// the lowering (the scopes and wrappers of a `#[godefer::func]`, which the debug info places
+/// on the attribute's line, like the function itself), renumbered from 0.
+fn short_backtrace(full: &str) -> String {
+    // (symbol line, its `at` lines)
+    let mut frames: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in full.lines() {
+        let trimmed = line.trim_start();
+        let is_frame = trimmed
+            .split_once(": ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_frame {
+            frames.push((
+                trimmed.split_once(": ").map_or(trimmed, |(_, s)| s),
+                Vec::new(),
+            ));
+        } else if let Some(last) = frames.last_mut() {
+            last.1.push(line);
+        }
+    }
+    let start = frames
+        .iter()
+        .rposition(|(sym, _)| sym.contains("__rust_end_short_backtrace"))
+        .map_or(0, |i| i + 1);
+    let end = frames
+        .iter()
+        .position(|(sym, _)| sym.contains("__rust_begin_short_backtrace"))
+        .filter(|&e| e >= start)
+        .unwrap_or(frames.len());
+    let runtime = |sym: &str| {
+        [
+            "godefer::frame::",
+            "godefer::report::",
+            "godefer::panic::",
+            "godefer::record::",
+            "std::panicking::catch_unwind",
+            "std::panic::catch_unwind",
+            "__rust_try",
+        ]
+        .iter()
+        .any(|p| sym.starts_with(p))
+    };
+    let at = |lines: &[&str]| lines.first().map(|l| l.trim().to_string());
+    let kept: Vec<&(&str, Vec<&str>)> = frames[start..end]
+        .iter()
+        .enumerate()
+        .filter(|&(i, (sym, lines))| {
+            if runtime(sym) {
+                return false;
+            }
+            // A closure of the lowering: on the same line as the function it belongs to.
+            let Some(owner) = sym.find("::{{closure}}").map(|k| &sym[..k]) else {
+                return true;
+            };
+            let here = at(lines);
+            let owner_at = frames[start + i + 1..end]
+                .iter()
+                .find(|(s, _)| *s == owner)
+                .and_then(|(_, l)| at(l));
+            here.is_none() || here != owner_at
+        })
+        .map(|(_, f)| f)
+        .collect();
+    let mut out = String::new();
+    for (n, (sym, lines)) in kept.iter().enumerate() {
+        let _ = writeln!(out, "{n:>4}: {sym}");
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+    }
+    out
+}
+
 fn capture_backtrace() -> Option<Box<Backtrace>> {
     let bt = Backtrace::capture();
     (bt.status() == BacktraceStatus::Captured).then(|| Box::new(bt))
@@ -455,7 +531,16 @@ fn print_report(origin: &Origin, message: &str, earlier: &[Earlier]) {
     }
     match &origin.backtrace {
         Some(bt) => {
-            let _ = writeln!(out, "stack backtrace:\n{bt}");
+            let full = bt.to_string();
+            if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v == "full") {
+                let _ = writeln!(out, "stack backtrace:\n{full}");
+            } else {
+                let _ = write!(out, "stack backtrace:\n{}", short_backtrace(&full));
+                out.push_str(
+                    "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a \
+                     verbose backtrace.\n",
+                );
+            }
         }
         None => {
             if FIRST_NOTE.swap(false, Ordering::Relaxed) {

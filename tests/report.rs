@@ -811,6 +811,51 @@ macro_rules! cases {
             assert!(text.ends_with("caught trigger\n"), "{text}");
         }
 
+        /// The frames of a backtrace: the lines that start with a frame number.
+        fn frames(text: &str) -> Vec<String> {
+            text.lines()
+                .filter_map(|l| {
+                    let (n, sym) = l.trim_start().split_once(": ")?;
+                    n.bytes().all(|b| b.is_ascii_digit()).then(|| sym.to_string())
+                })
+                .collect()
+        }
+
+        #[test]
+        fn d31_rust_backtrace_1_prints_rusts_short_form_without_godefers_frames() {
+            // Three godefer functions, one a plain Rust frame in between: Rust's short form
+            // shows the user's frames only (here fewer than 15; 65 before, in a debug build).
+            let (status, out) = run_merged_with(&child_test(), "nested", "1");
+            assert!(status.success(), "{status} {out}");
+            let frames = frames(&out);
+            for f in &frames {
+                assert!(
+                    !f.starts_with("godefer::")
+                        && !f.contains("catch_unwind")
+                        && !f.contains("__rust_try")
+                        && !f.contains("short_backtrace"),
+                    "{f} in\n{out}"
+                );
+            }
+            for f in ["nested_c", "nested_b", "nested_a"] {
+                assert!(
+                    frames.iter().any(|s| s.ends_with(&format!("::{f}"))),
+                    "no {f} in\n{out}"
+                );
+            }
+            assert!(frames.len() < 15, "{} frames:\n{out}", frames.len());
+            assert!(out.contains("run with `RUST_BACKTRACE=full` for a verbose backtrace"), "{out}");
+        }
+
+        #[test]
+        fn d31_rust_backtrace_full_prints_every_frame() {
+            let (status, out) = run_merged_with(&child_test(), "nested", "full");
+            assert!(status.success(), "{status} {out}");
+            let frames = frames(&out);
+            assert!(frames.iter().any(|f| f.starts_with("godefer::frame::")), "{out}");
+            assert!(frames.iter().any(|f| f.contains("__rust_begin_short_backtrace")), "{out}");
+        }
+
         #[godefer::func]
         fn first_use() {
             defer!(println!("godefer in use"));
