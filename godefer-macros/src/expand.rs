@@ -111,9 +111,14 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
         name: name.clone(),
     };
     let block = std::mem::replace(&mut *item.block, empty_block());
-    *item.block = lower_frame(block, ret, args.zero.as_ref(), strict, &name, &mut ctx);
+    // Tokens, not parsed back into a syntax tree: the lowered body is several times the size
+    // of the input, and parsing it again was a good part of the expansion's time.
+    let body = lower_frame(block, ret, args.zero.as_ref(), strict, &name, &mut ctx);
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
-    let out = quote!(#(#errors)* #item);
+    let ItemFn {
+        attrs, vis, sig, ..
+    } = &item;
+    let out = quote!(#(#errors)* #(#attrs)* #vis #sig #body);
     if debug_wants("expand") {
         eprintln!("{out}");
     }
@@ -279,6 +284,7 @@ fn gen(prefix: &str, id: usize) -> syn::Ident {
 }
 
 /// Lowers one frame: a function body or the body of a closure that has `defer!` of its own.
+/// Returns the lowered body, braces included.
 fn lower_frame(
     block: Block,
     ret: Ret,
@@ -286,7 +292,7 @@ fn lower_frame(
     strict: bool,
     name: &str,
     ctx: &mut Ctx,
-) -> Block {
+) -> TokenStream {
     let mut block = block;
     // Closures with `defer!` of their own are frames of their own: lower them first.
     LowerClosures { ctx: &mut *ctx }.visit_block_mut(&mut block);
@@ -474,7 +480,7 @@ fn lower_frame(
         let outer = &ctx.name;
         quote!(::core::concat!(::core::module_path!(), "::", #outer, "::{closure}"))
     };
-    syn::parse_quote! {{
+    quote! {{
         #(#items)*
         // The lowering keeps `Frame::new`'s contract (see its docs). Its `unsafe` block is in
         // `__frame!`, which reaches the real godefer through `$crate` and holds no user token.
@@ -572,12 +578,7 @@ fn lower_closure(c: &mut ExprClosure, ctx: &mut Ctx) -> bool {
         ReturnType::Default => Ret::Inferred,
     };
     let name = format!("{}::{{closure}}", ctx.name);
-    let lowered = lower_frame(block, ret, None, false, &name, ctx);
-    *c.body = Expr::Block(syn::ExprBlock {
-        attrs: Vec::new(),
-        label: None,
-        block: lowered,
-    });
+    *c.body = Expr::Verbatim(lower_frame(block, ret, None, false, &name, ctx));
     true
 }
 
