@@ -272,6 +272,21 @@ fn head_ident() -> syn::Ident {
     syn::Ident::new("__godefer_head", Span::mixed_site())
 }
 
+/// The locals a deferred call's arguments are evaluated into at the `defer!`, and the same
+/// names located at the arguments, for the call at exit: a type error there names the
+/// argument, not the attribute.
+fn arg_locals(id: usize, args: &[&Expr]) -> (Vec<syn::Ident>, Vec<syn::Ident>) {
+    let names: Vec<_> = (0..args.len())
+        .map(|i| gen(&format!("a{id}_"), i))
+        .collect();
+    let uses = names
+        .iter()
+        .zip(args)
+        .map(|(n, a)| located(n, a.span()))
+        .collect();
+    (names, uses)
+}
+
 /// `ident` (a generated name, mixed-site) located at `at`, for errors to point there.
 fn located(ident: &syn::Ident, at: Span) -> syn::Ident {
     let mut ident = ident.clone();
@@ -1085,16 +1100,7 @@ impl Emit<'_> {
                 let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let snap = gen("snap", id);
                 let copied = gen("copied", id);
-                let names: Vec<_> = (0..args.len())
-                    .map(|i| gen(&format!("a{id}_"), i))
-                    .collect();
-                // Where the call at exit uses them, located at the arguments: a type error
-                // there names the argument, not the attribute.
-                let uses: Vec<_> = names
-                    .iter()
-                    .zip(&args)
-                    .map(|(n, a)| located(n, a.span()))
-                    .collect();
+                let (names, uses) = arg_locals(id, &args);
                 let setup = quote! {
                     let #snap = {
                         #[allow(unused_imports)]
@@ -1151,16 +1157,7 @@ impl Emit<'_> {
                 let callee = unparen(callee);
                 let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let c = gen("c", id);
-                let names: Vec<_> = (0..args.len())
-                    .map(|i| gen(&format!("a{id}_"), i))
-                    .collect();
-                // Where the call at exit uses them, located at the arguments: a type error
-                // there names the argument, not the attribute.
-                let uses: Vec<_> = names
-                    .iter()
-                    .zip(&args)
-                    .map(|(n, a)| located(n, a.span()))
-                    .collect();
+                let (names, uses) = arg_locals(id, &args);
                 (
                     quote! {
                         let #c = #callee;
@@ -1185,16 +1182,7 @@ impl Emit<'_> {
                 let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let r = gen("recv", id);
                 let rv = gen("receiver", id);
-                let names: Vec<_> = (0..args.len())
-                    .map(|i| gen(&format!("a{id}_"), i))
-                    .collect();
-                // Where the call at exit uses them, located at the arguments: a type error
-                // there names the argument, not the attribute.
-                let uses: Vec<_> = names
-                    .iter()
-                    .zip(&args)
-                    .map(|(n, a)| located(n, a.span()))
-                    .collect();
+                let (names, uses) = arg_locals(id, &args);
                 (
                     quote! {
                         let #r = #receiver;
