@@ -379,8 +379,13 @@ impl FrameCore {
             return;
         }
         let cold = self.cold();
+        // A deferred call runs one level below the body; a deferred `recover()` itself
+        // (`NEVER`) at the body's level, as if the body called it: so in a frame that is itself
+        // a deferred call of a panicking frame (Go's `defer func() { defer recover() }()`) it
+        // recovers, as in Go. In the panicking frame itself arming `NEVER` disarms: nothing.
         if cold.flags.get() & flag::LEVELED != 0 {
-            state::set_level(cold.level.get().wrapping_add(1));
+            let below = if mode == state::arm::NEVER { 0 } else { 1 };
+            state::set_level(cold.level.get().wrapping_add(below));
         }
         if !cold.rec.get().is_null() {
             cold.saved.set(state::arm(self, mode));

@@ -347,9 +347,6 @@
 //!   `None`, as in Go, except under a plain function that is itself the deferred call
 //!   (`defer!(plain())` where `plain` calls the helper): there the helper sits where a
 //!   `#[godefer::func]` deferred call would, and recovers.
-//! - `defer!(recover())` recovers nothing, as in Go; but Go's `defer func() { defer recover() }()`
-//!   (or `defer helper()` where `helper` does `defer recover()`) recovers, and godefer's
-//!   `defer!(|| { defer!(godefer::recover()); })` does not.
 //! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`
 //!   in them (the panic has been caught); Go has no such notion.
 //! - `panic = "abort"`: deferred calls run on every normal exit, but a panic aborts at once, as in

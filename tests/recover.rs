@@ -996,6 +996,51 @@ macro_rules! cases {
             panic_any(v)
         }
 
+        #[godefer::func]
+        fn defers_recover() {
+            defer!(godefer::recover());
+        }
+
+        #[godefer::func]
+        fn calls_defers_recover() {
+            defers_recover();
+        }
+
+        /// Go: `defer defersRecover()`, where `defersRecover` does `defer recover()`.
+        #[godefer::func]
+        fn deferred_helper_defers_recover() -> String {
+            defer!(|ret: &mut String| {
+                if godefer::recover().is_some() {
+                    *ret = "reached the guard".to_string();
+                }
+            });
+            defer!(defers_recover());
+            panic!("p");
+        }
+
+        /// Go: `defer viaLiteral()`, which calls `defersRecover`: one call too deep.
+        #[godefer::func]
+        fn deferred_helper_calls_one_that_defers_recover() -> String {
+            defer!(|ret: &mut String| {
+                if godefer::recover().is_some() {
+                    *ret = "reached the guard".to_string();
+                }
+            });
+            defer!(calls_defers_recover());
+            panic!("p");
+        }
+
+        #[test]
+        fn b18_a_deferred_recover_in_the_deferred_function_itself_recovers() {
+            // Recorded with Go 1.19: "" (recovered by `defer recover()` in the deferred
+            // function), then "reached the guard" (one call deeper: nil, the panic goes on).
+            assert_eq!(deferred_helper_defers_recover(), "");
+            assert_eq!(
+                deferred_helper_calls_one_that_defers_recover(),
+                "reached the guard"
+            );
+        }
+
         /// Recovers `v` and shows it as `Display` does.
         #[godefer::func]
         fn shown_as<V: std::any::Any + Send>(v: V) -> String {

@@ -37,6 +37,10 @@ pub enum Form {
         args: Vec<Expr>,
         /// `defer!(recover())`, which recovers nothing, as in Go.
         is_recover: bool,
+        /// The callee is a closure literal without `defer!` of its own (`defer!((|x| ..)(1))`):
+        /// Go's function literal, which is itself the deferred function, so `recover` works
+        /// in its body and not in a `#[godefer::func]` it calls.
+        literal_callee: bool,
     },
     /// `defer!(recv.m(a))`: receiver and arguments evaluated at the statement.
     Method {
@@ -117,10 +121,16 @@ fn form_of(expr: Expr) -> syn::Result<Form> {
     match expr {
         Expr::Call(call) => {
             let is_recover = matches!(&*call.func, Expr::Path(p) if path_is(&p.path, "recover"));
+            let mut callee = &*call.func;
+            while let Expr::Paren(p) = callee {
+                callee = &p.expr;
+            }
+            let literal_callee = matches!(callee, Expr::Closure(c) if !has_own_defer_expr(&c.body));
             Ok(Form::Call {
                 callee: call.func,
                 args: call.args.into_iter().collect(),
                 is_recover,
+                literal_callee,
             })
         }
         Expr::MethodCall(m) => Ok(Form::Method {

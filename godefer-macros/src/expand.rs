@@ -1263,6 +1263,10 @@ fn mode_of(form: Option<&Form>) -> TokenStream {
         Some(Form::Call {
             is_recover: true, ..
         }) => quote!(NEVER),
+        Some(Form::Call {
+            literal_callee: true,
+            ..
+        }) => quote!(EXACT),
         Some(Form::Call { .. } | Form::Method { .. }) => quote!(CALL),
         Some(Form::Closure { is_frame: true, .. }) => quote!(CALL),
         _ => quote!(EXACT),
