@@ -348,7 +348,7 @@
 //!   (`defer!(plain())` where `plain` calls the helper): there the helper sits where a
 //!   `#[godefer::func]` deferred call would, and recovers.
 //! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`
-//!   in them (the panic has been caught); Go has no such notion.
+//!   in them (the panic has been caught); `godefer::panicking()` tells (Go has no such notion).
 //! - `panic = "abort"`: deferred calls run on every normal exit, but a panic aborts at once, as in
 //!   any Rust program built that way.
 //! - `std::process::exit` runs no deferred call, like Go's `os.Exit`.
@@ -374,7 +374,7 @@ mod tests;
 #[allow(missing_docs)]
 pub mod __private;
 
-pub use crate::panic::{recover, Location, Panic};
+pub use crate::panic::{panicking, recover, Location, Panic};
 /// Lowers a function (or method) with `defer!` statements, as Go's compiler lowers `defer`:
 /// see the [crate docs](crate) for the forms and rules. Applies to free functions, methods with
 /// any `self`, generic functions, `unsafe fn` and `fn main`; closures in the body that hold

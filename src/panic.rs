@@ -370,6 +370,38 @@ impl Earlier {
     }
 }
 
+/// Whether the function whose deferred call is running is panicking: true exactly where
+/// [`recover`] would stop a panic now (in a deferred call of a panicking function, called
+/// directly, before any `recover` took the panic), false everywhere else, and after a
+/// `recover`. `std::thread::panicking()` cannot tell: godefer has caught the panic by then.
+///
+/// A cleanup that runs only on failure (Zig's `errdefer`, D's `scope(failure)`):
+///
+/// ```
+/// use std::cell::RefCell;
+///
+/// #[godefer::func]
+/// fn step(log: &RefCell<Vec<&'static str>>, fail: bool) {
+///     defer!(|| {
+///         if godefer::panicking() {
+///             log.borrow_mut().push("undo"); // only when the step panics
+///         }
+///     });
+///     log.borrow_mut().push("do");
+///     if fail {
+///         panic!("step failed");
+///     }
+/// }
+///
+/// let log = RefCell::new(Vec::new());
+/// step(&log, false);
+/// let _ = std::panic::catch_unwind(|| step(&log, true));
+/// assert_eq!(*log.borrow(), ["do", "do", "undo"]);
+/// ```
+pub fn panicking() -> bool {
+    state::armed() && !state::peek_armed().is_null()
+}
+
 /// Go's `recover()`: stops the panic of the frame whose deferred call is running and returns
 /// its value.
 ///

@@ -189,6 +189,16 @@ pub(crate) fn armed() -> bool {
 /// The armed frame, if `recover` called at the current level may take its panic. Disarms it:
 /// only the first `recover` gets the panic.
 pub(crate) fn take_armed() -> *const FrameCore {
+    let core = peek_armed();
+    if !core.is_null() {
+        with_armed(|a| a.set(ptr::null()));
+    }
+    core
+}
+
+/// The armed frame, if `recover` called at the current level would take its panic; armed
+/// means its panic is still pending (the first `recover` disarms it).
+pub(crate) fn peek_armed() -> *const FrameCore {
     let core = with_armed(|a| a.get());
     if core.is_null() {
         return core;
@@ -199,7 +209,6 @@ pub(crate) fn take_armed() -> *const FrameCore {
         level == at || (h.armed_call.get() && level == at.wrapping_add(2))
     });
     if direct {
-        with_armed(|a| a.set(ptr::null()));
         core
     } else {
         ptr::null()

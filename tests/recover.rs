@@ -1041,6 +1041,53 @@ macro_rules! cases {
             );
         }
 
+        #[godefer::func]
+        fn helper_asks_panicking() -> bool {
+            defer!(|ret: &mut bool| *ret = godefer::panicking());
+            false
+        }
+
+        /// What `godefer::panicking()` says at each point of a panicking function's exit.
+        #[godefer::func]
+        fn panicking_seen(fail: bool) {
+            defer!(|| p(format!("last: {}", godefer::panicking())));
+            defer!(|| {
+                p(format!("before recover: {}", godefer::panicking()));
+                let _ = godefer::recover();
+                p(format!("after recover: {}", godefer::panicking()));
+            });
+            defer!(|| p(format!(
+                "first: {}, in a godefer helper's deferred call: {}",
+                godefer::panicking(),
+                helper_asks_panicking()
+            )));
+            p(format!("body: {}", godefer::panicking()));
+            if fail {
+                panic!("failed");
+            }
+        }
+
+        #[test]
+        fn panicking_is_true_where_recover_would_stop_the_panic() {
+            panicking_seen(true);
+            assert_log(&[
+                "body: false",
+                "first: true, in a godefer helper's deferred call: false",
+                "before recover: true",
+                "after recover: false",
+                "last: false",
+            ]);
+            panicking_seen(false);
+            assert_log(&[
+                "body: false",
+                "first: false, in a godefer helper's deferred call: false",
+                "before recover: false",
+                "after recover: false",
+                "last: false",
+            ]);
+            assert!(!godefer::panicking());
+        }
+
         /// Recovers `v` and shows it as `Display` does.
         #[godefer::func]
         fn shown_as<V: std::any::Any + Send>(v: V) -> String {
