@@ -395,7 +395,7 @@ impl Earlier {
 ///
 /// let log = RefCell::new(Vec::new());
 /// step(&log, false);
-/// let _ = std::panic::catch_unwind(|| step(&log, true));
+/// let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(&log, true)));
 /// assert_eq!(*log.borrow(), ["do", "do", "undo"]);
 /// ```
 pub fn panicking() -> bool {
