@@ -190,6 +190,34 @@ macro_rules! cases {
             assert_eq!(rx.iter().collect::<Vec<_>>(), ["body", "done"]);
         }
 
+        /// One per strategy's module: the tests of the three run at once.
+        static SEEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+        /// Receivers that are places of other shapes: a `&mut` parameter, its dereference, a
+        /// field through a shared reference, a static.
+        #[godefer::func]
+        fn place_shapes(tx: &mut Tx, outer: &(Tx, u32)) {
+            defer!(tx.rollback());
+            defer!((*tx).rollback());
+            defer!(outer.0.rollback());
+            defer!(SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+            tx.exec("later");
+        }
+
+        #[test]
+        fn receivers_of_every_place_shape_are_used_at_exit() {
+            let mut tx = Tx::new();
+            let outer = (Tx::new(), 0);
+            let before = SEEN.load(std::sync::atomic::Ordering::SeqCst);
+            place_shapes(&mut tx, &outer);
+            assert_eq!(SEEN.load(std::sync::atomic::Ordering::SeqCst), before + 1);
+            assert_log(&[
+                "rollback of []",
+                "rollback of [\"later\"]",
+                "rollback of [\"later\"]",
+            ]);
+        }
+
         #[godefer::func]
         fn copies_a_copy_receiver() {
             let mut pt = Point { x: 1 };

@@ -1097,6 +1097,11 @@ impl Emit<'_> {
                 args,
             } if receiver_place(unparen(receiver)) => {
                 let receiver = unparen(receiver);
+                // `*r` needs its parentheses back before `.m()` binds tighter than `*`.
+                let place = match receiver {
+                    Expr::Unary(_) => quote!((#receiver)),
+                    _ => quote!(#receiver),
+                };
                 let args: Vec<&Expr> = args.iter().map(unparen).collect();
                 let snap = gen("snap", id);
                 let copied = gen("copied", id);
@@ -1121,7 +1126,7 @@ impl Emit<'_> {
                         }
                         ::core::option::Option::None => {
                             ::godefer::__private::discard(
-                                #receiver.#method #turbofish(#(#uses),*)
+                                #place.#method #turbofish(#(#uses),*)
                             );
                         }
                     }
