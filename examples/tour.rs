@@ -310,6 +310,22 @@ fn transfer(amount: i32) -> Result<i32, String> {
     Ok(ledger.iter().sum())
 }
 
+/// Zig's `errdefer`, with what godefer has today: a deferred closure that asks
+/// `godefer::panicking()` runs its cleanup only when the function is failing by a panic.
+#[godefer::func]
+fn create_file(name: &str, fail: bool) -> usize {
+    println!("  create {name}");
+    defer!(|| {
+        if godefer::panicking() {
+            println!("  remove {name} (creating it failed)");
+        }
+    });
+    if fail {
+        panic!("disk full while writing {name}");
+    }
+    name.len()
+}
+
 /// Go: `defer func() { if r := recover(); r != nil { if isOurs(r) { err = .. } else { panic(r) } } }()`:
 /// `panic_any(p)` of a recovered `Panic` goes on with the original panic.
 #[godefer::func]
@@ -576,6 +592,14 @@ fn main() {
         .err()
         .and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));
     println!("  only_parse_errors(\"\") panicked on with its own payload: {payload:?}");
+
+    section(
+        "Cleanup on failure only",
+        "godefer::panicking() is true in a deferred call while its function's panic is pending.",
+    );
+    println!("  create_file(\"a\") -> {}", create_file("a", false));
+    let failed = std::panic::catch_unwind(|| create_file("b", true)).is_err();
+    println!("  create_file(\"b\") panicked: {failed}");
 
     section(
         "Unlocking a mutex",
