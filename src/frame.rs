@@ -676,6 +676,113 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         f(&mut back.value);
     }
 
+    /// Calls an `errdefer!`/`okdefer!` closure with what it decides on: whether the frame's
+    /// panic is pending, and the result, if there is one (moved out for the call and put back,
+    /// as for a `|ret|` closure; no zero value is needed).
+    pub(crate) fn with_outcome<F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {
+        let panicking = self.core.panicking();
+        match self.slot.take() {
+            Some(value) => {
+                let mut back = PutBack {
+                    slot: &self.slot,
+                    value: ManuallyDrop::new(value),
+                    result: PhantomData,
+                };
+                f(panicking, Some(&mut back.value));
+            }
+            None => f(panicking, None),
+        }
+    }
+
+    /// Runs an open-coded `errdefer!`/`okdefer!` closure (see [`Frame::with_outcome`]).
+    #[inline(always)]
+    pub fn run_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {
+        self.core.run_call(|| self.with_outcome(f), MODE);
+    }
+
+    /// As [`Frame::run_unregistered`], for an `errdefer!`/`okdefer!` closure.
+    #[inline(always)]
+    pub(crate) fn run_outcome_unregistered<F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {
+        if let Err(payload) = catch(|| self.with_outcome(f)) {
+            self.core.caught_from_deferred(payload);
+        }
+    }
+
+    /// As [`Frame::run_registered`], for an `errdefer!`/`okdefer!` closure.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn run_outcome_registered<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        f: F,
+    ) {
+        self.run_outcome::<MODE, F>(f);
+    }
+
+    /// Gives an `errdefer!`/`okdefer!` closure its signature where it is made.
+    #[inline(always)]
+    pub fn outcome_closure<F: FnOnce(bool, Option<&mut R>)>(&self, f: F) -> F {
+        f
+    }
+
+    /// Fills the slot of a nested open-coded `errdefer!`/`okdefer!`.
+    #[inline(always)]
+    pub fn fill_slot_outcome<F: FnOnce(bool, Option<&mut R>)>(&self, slot: &mut Option<F>, f: F) {
+        *slot = Some(f);
+    }
+
+    /// Registers an `errdefer!`/`okdefer!` closure in a record of the function's own frame.
+    #[inline(always)]
+    pub fn push_stack_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        head: &Head,
+        rec: &StackRecord<F>,
+        f: F,
+    ) {
+        rec.fill(
+            f,
+            record::run_stack_outcome::<R, Z, S, F, MODE>,
+            head.0.get(),
+        );
+        head.0.set(rec.header());
+    }
+
+    /// Registers an `errdefer!`/`okdefer!` closure in a pooled heap record.
+    #[inline(always)]
+    pub fn push_heap_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        head: &Head,
+        f: F,
+    ) -> Keep<F> {
+        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_outcome::<R, Z, S, F, MODE>);
+        link(head, rec);
+        Keep(PhantomData)
+    }
+
+    /// [`Frame::push_heap_outcome`] for a nested block or loop.
+    #[inline(always)]
+    pub fn push_heap_outcome_into<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        head: &Head,
+        keep: &mut Option<Keep<F>>,
+        f: F,
+    ) {
+        *keep = Some(self.push_heap_outcome::<MODE, F>(head, f));
+    }
+
+    /// As [`Frame::run_stack_down_to`], for a record holding an `errdefer!`/`okdefer!` closure.
+    #[inline(always)]
+    pub fn run_stack_outcome_down_to<F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        head: &Head,
+        mark: Mark,
+        rec: &StackRecord<F>,
+    ) {
+        match self.take_own(head, mark, rec) {
+            Some(f) => self.run_outcome_unregistered(f),
+            None => self.run_down_to(head, mark),
+        }
+    }
+
     /// Fills the slot of an open-coded `defer!` in a nested block. A call rather than an
     /// assignment so that a capture that does not live long enough is reported on the closure.
     #[inline(always)]

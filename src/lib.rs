@@ -434,6 +434,60 @@ macro_rules! __frame {
     };
 }
 
+/// Registers a deferred call that runs only if the function is failing when its turn comes:
+/// its panic is pending (not recovered), or its result is an `Err`. Zig's `errdefer`, D's
+/// `scope(failure)`. The same forms as [`defer!`], evaluated at the `errdefer!` as there, plus a
+/// closure with one parameter, which runs only for an `Err` result and gets `&mut E`. Decided
+/// when it would run, in LIFO order with the other deferred calls: a newer deferred call that
+/// recovers the panic or rewrites the result changes the outcome. `None` is not a failure.
+/// Only inside a [`#[godefer::func]`](func) function.
+///
+/// ```
+/// use std::cell::RefCell;
+///
+/// fn note(log: &RefCell<Vec<String>>, line: String) {
+///     log.borrow_mut().push(line);
+/// }
+///
+/// #[godefer::func]
+/// fn create(log: &RefCell<Vec<String>>, name: &str, fail: bool) -> Result<usize, String> {
+///     note(log, format!("create {name}"));
+///     godefer::errdefer!(note(log, format!("remove {name}")));
+///     godefer::errdefer!(|e: &mut String| e.push_str(" (cleaned up)"));
+///     godefer::okdefer!(note(log, format!("keep {name}")));
+///     if fail {
+///         return Err(format!("writing {name} failed"));
+///     }
+///     Ok(name.len())
+/// }
+///
+/// let log = RefCell::new(Vec::new());
+/// assert_eq!(create(&log, "a", false), Ok(1));
+/// assert_eq!(create(&log, "b", true), Err("writing b failed (cleaned up)".to_string()));
+/// assert_eq!(*log.borrow(), ["create a", "keep a", "create b", "remove b"]);
+/// ```
+#[macro_export]
+macro_rules! errdefer {
+    ($($tt:tt)*) => {
+        ::core::compile_error!(
+            "`errdefer!` can only be used in the body of a `#[godefer::func]` function; add `#[godefer::func]` to the enclosing function"
+        )
+    };
+}
+
+/// Registers a deferred call that runs only if the function is not failing when its turn
+/// comes: no pending panic, and a result that is no `Err` (the counterpart of [`errdefer!`]).
+/// The same forms as [`defer!`] but `|ret|` closures. Only inside a
+/// [`#[godefer::func]`](func) function.
+#[macro_export]
+macro_rules! okdefer {
+    ($($tt:tt)*) => {
+        ::core::compile_error!(
+            "`okdefer!` can only be used in the body of a `#[godefer::func]` function; add `#[godefer::func]` to the enclosing function"
+        )
+    };
+}
+
 /// Not public API: a `defer!` in a `#[godefer::func]` function that does not parse (being
 /// typed): the parser's error is the one to read, so this says nothing, and type-checks the
 /// operands of a call, a method or a block in a closure never called. A closure's operands are

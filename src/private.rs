@@ -22,8 +22,9 @@ pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{
-    require_zero, ByDefault, ByErrDefault, ByNothing, ByOkDefault, DefaultZero, ErrDefaultZero,
-    NoZero, OkDefaultZero, Zero, ZeroProbe, ZeroSource,
+    require_zero, ByAnyOutcome, ByDefault, ByErrDefault, ByNothing, ByOkDefault, ByResult,
+    DefaultZero, ErrDefaultZero, NoOutcome, NoZero, OkDefaultZero, Outcome, OutcomeProbe,
+    ResultOutcome, Zero, ZeroProbe, ZeroSource,
 };
 pub use core::ops::ControlFlow;
 

@@ -159,6 +159,36 @@ pub(crate) unsafe fn run_stack_ret<
     }
 }
 
+/// The runner of a stack record holding an `errdefer!`/`okdefer!` closure.
+///
+/// # Safety
+/// As [`run_stack`].
+pub(crate) unsafe fn run_stack_outcome<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(bool, Option<&mut R>),
+    const MODE: u8,
+>(
+    rec: *const RecordHeader,
+    frame: *const (),
+    fast: bool,
+) {
+    // SAFETY: as in `run_stack`.
+    let (f, frame) = unsafe {
+        let rec = rec.cast::<StackRecord<F>>();
+        (
+            (*(*rec).call.get()).assume_init_read(),
+            &*frame.cast::<Frame<R, Z, S>>(),
+        )
+    };
+    if fast {
+        frame.with_outcome(f);
+    } else {
+        frame.run_outcome_registered::<MODE, F>(f);
+    }
+}
+
 /// Words of deferred call stored inline in a heap record.
 pub const INLINE_WORDS: usize = 3;
 
@@ -260,6 +290,30 @@ pub(crate) unsafe fn run_heap_ret<
         frame.run_ret_unregistered(f);
     } else {
         frame.run_ret::<MODE, F>(f);
+    }
+}
+
+/// The runner of a heap record holding an `errdefer!`/`okdefer!` closure.
+///
+/// # Safety
+/// As [`run_heap`].
+pub(crate) unsafe fn run_heap_outcome<
+    R,
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(bool, Option<&mut R>),
+    const MODE: u8,
+>(
+    rec: *const RecordHeader,
+    frame: *const (),
+    fast: bool,
+) {
+    // SAFETY: per this function's contract.
+    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
+    if fast {
+        frame.run_outcome_unregistered(f);
+    } else {
+        frame.run_outcome::<MODE, F>(f);
     }
 }
 

@@ -151,3 +151,64 @@ impl<R> ByNothing<R> for ZeroProbe<R> {
         NoZero::new()
     }
 }
+
+/// Whether a result is an error, for `errdefer!` and `okdefer!`: `Err(_)` of a `Result`, never
+/// for any other type. Found, like the zero value, by autoref specialisation. Not public API.
+pub trait Outcome<R> {
+    fn is_err(&self, result: &R) -> bool;
+}
+
+/// The outcome of a `Result`. Not public API.
+#[derive(Clone, Copy)]
+pub struct ResultOutcome;
+
+/// The outcome of any other type: never an error. Not public API.
+#[derive(Clone, Copy)]
+pub struct NoOutcome;
+
+impl<T, E> Outcome<Result<T, E>> for ResultOutcome {
+    #[inline(always)]
+    fn is_err(&self, result: &Result<T, E>) -> bool {
+        result.is_err()
+    }
+}
+
+impl<R> Outcome<R> for NoOutcome {
+    #[inline(always)]
+    fn is_err(&self, _: &R) -> bool {
+        false
+    }
+}
+
+/// The probe for [`Outcome`]. Not public API.
+pub struct OutcomeProbe<R>(PhantomData<fn() -> R>);
+
+impl<R> OutcomeProbe<R> {
+    #[allow(clippy::new_without_default)]
+    #[inline(always)]
+    pub fn new() -> Self {
+        OutcomeProbe(PhantomData)
+    }
+}
+
+pub trait ByResult {
+    fn outcome(&self) -> ResultOutcome;
+}
+
+impl<T, E> ByResult for &OutcomeProbe<Result<T, E>> {
+    #[inline(always)]
+    fn outcome(&self) -> ResultOutcome {
+        ResultOutcome
+    }
+}
+
+pub trait ByAnyOutcome {
+    fn outcome(&self) -> NoOutcome;
+}
+
+impl<R> ByAnyOutcome for OutcomeProbe<R> {
+    #[inline(always)]
+    fn outcome(&self) -> NoOutcome {
+        NoOutcome
+    }
+}

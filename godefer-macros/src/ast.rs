@@ -22,6 +22,8 @@ pub struct Site {
     /// For a malformed invocation whose tokens are an expression: kept, never run, so its
     /// variables do not add `unused` warnings to the error.
     pub unused: Option<Expr>,
+    /// `defer!`, `errdefer!` or `okdefer!`.
+    pub gate: Gate,
     /// Inside a `loop`, `while` or `for` of its frame.
     pub in_loop: bool,
     /// The index of the frame body's top-level statement holding it; `None` when the site is
@@ -80,8 +82,31 @@ impl Form {
     }
 }
 
+/// When a deferred call registered with a macro runs: `defer!` always, `errdefer!` only if the
+/// function is failing at that moment, `okdefer!` only if it is not.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Gate {
+    Always,
+    OnFailure,
+    OnSuccess,
+}
+
+/// Which of the three macros an invocation is, if any.
+pub fn gate_of(mac: &Macro) -> Option<Gate> {
+    if path_is(&mac.path, "defer") {
+        Some(Gate::Always)
+    } else if path_is(&mac.path, "errdefer") {
+        Some(Gate::OnFailure)
+    } else if path_is(&mac.path, "okdefer") {
+        Some(Gate::OnSuccess)
+    } else {
+        None
+    }
+}
+
+/// `defer!`, `errdefer!` or `okdefer!`.
 pub fn is_defer_macro(mac: &Macro) -> bool {
-    path_is(&mac.path, "defer")
+    gate_of(mac).is_some()
 }
 
 /// `name` or `godefer::name` (optionally with a leading `::`).

@@ -146,7 +146,8 @@ fn unlowered_defers(input: TokenStream) -> TokenStream {
     let mut out: Vec<TokenTree> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let is_defer = matches!(&tokens[i], TokenTree::Ident(id) if id == "defer")
+        let is_defer = matches!(&tokens[i], TokenTree::Ident(id)
+                if id == "defer" || id == "errdefer" || id == "okdefer")
             && matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
             && matches!(tokens.get(i + 2), Some(TokenTree::Group(_)));
         if is_defer {
@@ -384,10 +385,25 @@ fn lower_frame(
             (None, Ok(e)) if !matches!(e, Expr::Closure(_)) => Some(e),
             _ => None,
         };
+        let gate = ast::gate_of(&r.mac).unwrap_or(ast::Gate::Always);
+        let form = match form {
+            Some(Form::Closure {
+                takes_result: true, ..
+            }) if gate == ast::Gate::OnSuccess => {
+                ctx.errors.push(syn::Error::new(
+                    span,
+                    "`okdefer!` takes no closure with a parameter: it runs only when the result \
+                     is no error; to see the result, use `defer!(|ret| ..)`",
+                ));
+                None
+            }
+            other => other,
+        };
         sites.push(Site {
             span,
             form,
             unused,
+            gate,
             in_loop: r.in_loop,
             nested_in: r.nested_in,
         });
@@ -455,13 +471,28 @@ fn lower_frame(
         },
     };
     let first_ret_site = sites.iter().find(|s| {
-        matches!(
-            s.form,
-            Some(Form::Closure {
-                takes_result: true,
-                ..
-            })
-        )
+        s.gate == ast::Gate::Always
+            && matches!(
+                s.form,
+                Some(Form::Closure {
+                    takes_result: true,
+                    ..
+                })
+            )
+    });
+    // `errdefer!` and `okdefer!` ask whether the result is an error.
+    let outcome_decl = sites.iter().any(|s| s.gate != ast::Gate::Always).then(|| {
+        let outcome = outcome_ident();
+        match &ret {
+            Ret::Named(ty) => quote! {
+                let #outcome = {
+                    #[allow(unused_imports)]
+                    use ::godefer::__private::{ByAnyOutcome as _, ByResult as _};
+                    (&&::godefer::__private::OutcomeProbe::<#ty>::new()).outcome()
+                };
+            },
+            _ => quote!(let #outcome = ::godefer::__private::NoOutcome;),
+        }
     });
     let zero_tokens = match first_ret_site {
         Some(site) => {
@@ -497,6 +528,7 @@ fn lower_frame(
     };
     quote! {{
         #(#items)*
+        #outcome_decl
         // The lowering keeps `Frame::new`'s contract (see its docs). Its `unsafe` block is in
         // `__frame!`, which reaches the real godefer through `$crate` and holds no user token.
         ::godefer::__frame!(#frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> = #zero_tokens);
@@ -685,7 +717,41 @@ struct Parts {
     closure: TokenStream,
     /// `arm::EXACT`, `arm::CALL` or `arm::NEVER`.
     mode: TokenStream,
-    takes_result: bool,
+    kind: Kind,
+}
+
+/// What the deferred closure takes, which picks the frame's methods for it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `FnOnce()`.
+    Call,
+    /// `FnOnce(&mut R)`: `defer!(|ret| ..)`.
+    Ret,
+    /// `FnOnce(bool, Option<&mut R>)`: `errdefer!` and `okdefer!`, which look at whether the
+    /// function is panicking and at its result, if any, before running the user's call.
+    Outcome,
+}
+
+impl Kind {
+    /// `prefix`, this kind's infix (``, `_ret`, `_outcome`), `rest`: `run_stack_ret_down_to`.
+    fn name(self, prefix: &str, rest: &str) -> syn::Ident {
+        let infix = match self {
+            Kind::Call => "",
+            Kind::Ret => "_ret",
+            Kind::Outcome => "_outcome",
+        };
+        format_ident!("{}{}{}", prefix, infix, rest)
+    }
+
+    /// A closure made into a local, with the signature of its kind (a `|ret|` closure's
+    /// parameter type comes from the frame).
+    fn typed(self, frame: &syn::Ident, closure: TokenStream, span: Span) -> TokenStream {
+        match self {
+            Kind::Call => closure,
+            Kind::Ret => quote_spanned!(span=> #frame.ret_closure(#closure)),
+            Kind::Outcome => quote_spanned!(span=> #frame.outcome_closure(#closure)),
+        }
+    }
 }
 
 impl Emit<'_> {
@@ -836,7 +902,7 @@ impl Emit<'_> {
             setup,
             closure,
             mode,
-            takes_result,
+            kind,
         }) = self.at_exit(id)
         {
             // Made where it runs, in every strategy: it borrows the places it names only
@@ -848,14 +914,7 @@ impl Emit<'_> {
                 let held = self.held_at_exit(id);
                 quote!(#(::godefer::__private::keep_in_memory(&#held);)*)
             });
-            let (closure, run) = if takes_result {
-                (
-                    quote_spanned!(span=> #frame.ret_closure(#closure)),
-                    quote!(run_ret),
-                )
-            } else {
-                (closure, quote!(run))
-            };
+            let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
             let at_frame = located(&frame, span);
             let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure););
             return quote! {
@@ -873,20 +932,13 @@ impl Emit<'_> {
             setup,
             closure,
             mode,
-            takes_result,
+            kind,
         } = p;
         let span = self.sites[id].span;
         match self.strategy {
             Strategy::OpenCoded => {
                 let d = gen("d", id);
-                let (closure, run) = if takes_result {
-                    (
-                        quote_spanned!(span=> #frame.ret_closure(#closure)),
-                        quote!(run_ret),
-                    )
-                } else {
-                    (closure, quote!(run))
-                };
+                let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
                 let keep = (keep_in_memory && self.captures_values(id))
                     .then(|| quote!(::godefer::__private::keep_in_memory(&#d);));
                 // The call at exit is located at the `defer!`: "borrow later used here" then
@@ -904,11 +956,10 @@ impl Emit<'_> {
             Strategy::Frame => {
                 let m = gen("m", id);
                 let r = gen("r", id);
-                let (push, run) = if takes_result {
-                    (quote!(push_stack_ret), quote!(run_stack_ret_down_to))
-                } else {
-                    (quote!(push_stack), quote!(run_stack_down_to))
-                };
+                let (push, run) = (
+                    kind.name("push_stack", ""),
+                    kind.name("run_stack", "_down_to"),
+                );
                 let (at_frame, at_r) = (located(&frame, span), located(&r, span));
                 let run = quote_spanned!(span=> #at_frame.#run(&#head, #m, &#at_r););
                 quote! {
@@ -923,11 +974,7 @@ impl Emit<'_> {
             Strategy::Heap => {
                 let m = gen("m", id);
                 let k = gen("k", id);
-                let push = if takes_result {
-                    quote!(push_heap_ret)
-                } else {
-                    quote!(push_heap)
-                };
+                let push = kind.name("push_heap", "");
                 let at_k = located(&k, span);
                 let release = quote_spanned!(span=> ::godefer::__private::Keep::release(#at_k););
                 quote! {
@@ -1004,23 +1051,23 @@ impl Emit<'_> {
         }
     }
 
-    fn run_of(&self, id: usize) -> (TokenStream, TokenStream) {
-        let takes_result = matches!(
-            self.sites[id].form,
-            Some(Form::Closure {
-                takes_result: true,
-                ..
-            })
-        );
+    fn run_of(&self, id: usize) -> (TokenStream, syn::Ident) {
         let mode = mode_of(self.sites[id].form.as_ref());
-        (
-            mode,
-            if takes_result {
-                quote!(run_ret)
-            } else {
-                quote!(run)
-            },
-        )
+        (mode, self.kind_of(id).name("run", ""))
+    }
+
+    /// The kind of the closure a site defers (see [`Kind`]).
+    fn kind_of(&self, id: usize) -> Kind {
+        let site = &self.sites[id];
+        if site.gate != ast::Gate::Always {
+            return Kind::Outcome;
+        }
+        match site.form {
+            Some(Form::Closure {
+                takes_result: true, ..
+            }) => Kind::Ret,
+            _ => Kind::Call,
+        }
     }
 
     /// The registration of a nested site, in place of its `defer!`.
@@ -1031,7 +1078,7 @@ impl Emit<'_> {
             setup,
             closure,
             mode,
-            takes_result,
+            kind,
         }) = self.parts(id)
         else {
             let unused = self.unused(id);
@@ -1040,29 +1087,17 @@ impl Emit<'_> {
         match self.strategy {
             Strategy::OpenCoded => {
                 let s = gen("s", id);
-                let fill = if takes_result {
-                    quote!(fill_slot_ret)
-                } else {
-                    quote!(fill_slot)
-                };
+                let fill = kind.name("fill_slot", "");
                 quote!({ #setup #frame.#fill(&mut #s, #closure); })
             }
             Strategy::Frame => {
                 let r = gen("r", id);
-                let push = if takes_result {
-                    quote!(push_stack_ret)
-                } else {
-                    quote!(push_stack)
-                };
+                let push = kind.name("push_stack", "");
                 quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &#r, #closure); })
             }
             Strategy::Heap => {
                 let k = gen("k", id);
-                let push = if takes_result {
-                    quote!(push_heap_ret_into)
-                } else {
-                    quote!(push_heap_into)
-                };
+                let push = kind.name("push_heap", "_into");
                 quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &mut #k, #closure); })
             }
         }
@@ -1131,11 +1166,21 @@ impl Emit<'_> {
                         }
                     }
                 }};
+                let kind = if site.gate == ast::Gate::Always {
+                    Kind::Call
+                } else {
+                    Kind::Outcome
+                };
+                let closure = if kind == Kind::Outcome {
+                    self.gated(id, closure, false)
+                } else {
+                    closure
+                };
                 Some(Parts {
                     setup,
                     closure,
                     mode: mode_of(site.form.as_ref()),
-                    takes_result: false,
+                    kind,
                 })
             }
             _ => None,
@@ -1227,6 +1272,8 @@ impl Emit<'_> {
                 ..
             } => {
                 let closure = match declared {
+                    // `errdefer!(|e: &mut E| ..)`: the user's closure itself takes the error.
+                    Some(_) if site.gate != ast::Gate::Always => quote!(#closure),
                     Some(ty) => {
                         let ret = &self.ret;
                         let user = gen("user", id);
@@ -1246,13 +1293,73 @@ impl Emit<'_> {
                 (TokenStream::new(), closure, *takes_result)
             }
         };
+        if site.gate == ast::Gate::Always {
+            let kind = if takes_result { Kind::Ret } else { Kind::Call };
+            return Some(Parts {
+                setup,
+                closure,
+                mode,
+                kind,
+            });
+        }
         Some(Parts {
             setup,
-            closure,
+            closure: self.gated(id, closure, takes_result),
             mode,
-            takes_result,
+            kind: Kind::Outcome,
         })
     }
+
+    /// The closure of an `errdefer!` or `okdefer!`: it gets whether the frame's panic is
+    /// pending and the result, if any, and runs the user's deferred call (`inner`) only if the
+    /// function is failing (a pending panic, or an `Err` result), or only if it is not. A
+    /// one-parameter closure given to `errdefer!` gets `&mut E` of an `Err` result.
+    fn gated(&self, id: usize, inner: TokenStream, takes_error: bool) -> TokenStream {
+        let site = &self.sites[id];
+        let span = site.span;
+        let ret = &self.ret;
+        let user = gen("inner", id);
+        let at = Span::mixed_site().located_at(span);
+        let panicking = syn::Ident::new("__godefer_panicking", at);
+        let result = syn::Ident::new("__godefer_outcome_result", at);
+        let error = syn::Ident::new("__godefer_error", at);
+        let outcome = outcome_ident();
+        let failing = quote! {
+            (#panicking
+                || #result.as_deref().is_some_and(|r| {
+                    ::godefer::__private::Outcome::is_err(&#outcome, r)
+                }))
+        };
+        let body = match (site.gate, takes_error) {
+            (_, true) => quote! {
+                let _ = #panicking;
+                if let ::core::option::Option::Some(::core::result::Result::Err(#error)) = #result {
+                    #user(#error);
+                }
+            },
+            (ast::Gate::OnSuccess, false) => quote! {
+                if !#failing {
+                    #user();
+                }
+            },
+            _ => quote! {
+                if #failing {
+                    #user();
+                }
+            },
+        };
+        quote_spanned! {span=> {
+            #[allow(unused_mut)]
+            let mut #user = #inner;
+            move |#panicking: bool, #result: ::core::option::Option<&mut #ret>| { #body }
+        }}
+    }
+}
+
+/// The value that says whether the frame's result is an error, for `errdefer!`/`okdefer!`:
+/// declared once per frame that has one (see [`Outcome`](::godefer::__private::Outcome)).
+fn outcome_ident() -> syn::Ident {
+    syn::Ident::new("__godefer_outcome", Span::mixed_site())
 }
 
 /// `(e)` evaluated into a local is `e` (no `unused_parens` warning in the user's crate).
