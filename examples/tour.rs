@@ -310,20 +310,20 @@ fn transfer(amount: i32) -> Result<i32, String> {
     Ok(ledger.iter().sum())
 }
 
-/// Zig's `errdefer`, with what godefer has today: a deferred closure that asks
-/// `godefer::panicking()` runs its cleanup only when the function is failing by a panic.
+/// Zig's `errdefer` (Go: `defer func() { if err != nil { os.Remove(name) } }()`): a deferred
+/// call that runs only if the function is failing when its turn comes, by an `Err` result or a
+/// panic; `okdefer!` only if it is not.
 #[godefer::func]
-fn create_file(name: &str, fail: bool) -> usize {
+fn create_file(name: &str, fail: Option<&str>) -> Result<usize, String> {
     println!("  create {name}");
-    defer!(|| {
-        if godefer::panicking() {
-            println!("  remove {name} (creating it failed)");
-        }
-    });
-    if fail {
-        panic!("disk full while writing {name}");
+    godefer::errdefer!(println!("  remove {name} (creating it failed)"));
+    godefer::okdefer!(println!("  keep {name}"));
+    match fail {
+        Some("error") => return Err(format!("{name}: disk full")),
+        Some(_) => panic!("bug while writing {name}"),
+        None => {}
     }
-    name.len()
+    Ok(name.len())
 }
 
 /// Go: `defer func() { if r := recover(); r != nil { if isOurs(r) { err = .. } else { panic(r) } } }()`:
@@ -595,11 +595,15 @@ fn main() {
 
     section(
         "Cleanup on failure only",
-        "godefer::panicking() is true in a deferred call while its function's panic is pending.",
+        "errdefer! runs when the function fails (an Err or a panic), okdefer! when it does not.",
     );
-    println!("  create_file(\"a\") -> {}", create_file("a", false));
-    let failed = std::panic::catch_unwind(|| create_file("b", true)).is_err();
-    println!("  create_file(\"b\") panicked: {failed}");
+    println!("  create_file(\"a\") -> {:?}", create_file("a", None));
+    println!(
+        "  create_file(\"b\") -> {:?}",
+        create_file("b", Some("error"))
+    );
+    let failed = std::panic::catch_unwind(|| create_file("c", Some("panic"))).is_err();
+    println!("  create_file(\"c\") panicked: {failed}");
 
     section(
         "Unlocking a mutex",

@@ -228,6 +228,31 @@
 //! assert!(parse("300").unwrap_err().to_string().contains("overflow"));
 //! ```
 //!
+//! # Cleanups on failure, or on success
+//!
+//! [`errdefer!`] registers a deferred call that runs only if the function is failing when its
+//! turn comes: its panic is pending, or its result is an `Err` (Zig's `errdefer`, D's
+//! `scope(failure)`, Go's `defer func() { if err != nil { .. } }()`); [`okdefer!`], only if it is
+//! not. Same forms as `defer!`, and `errdefer!(|e: &mut E| ..)` for an `Err` result. Decided at
+//! that moment, in LIFO order with the other deferred calls. [`panicking()`] says the first half
+//! of it inside any deferred call.
+//!
+//! ```
+//! #[godefer::func]
+//! fn save(name: &str, ok: bool) -> Result<(), String> {
+//!     println!("write {name}.tmp");
+//!     godefer::errdefer!(println!("remove {name}.tmp")); // the write failed somewhere below
+//!     godefer::okdefer!(println!("rename {name}.tmp to {name}"));
+//!     if !ok {
+//!         return Err("disk full".to_string());
+//!     }
+//!     Ok(())
+//! }
+//!
+//! assert!(save("a", true).is_ok());   // write, rename
+//! assert!(save("b", false).is_err()); // write, remove
+//! ```
+//!
 //! # Strategies
 //!
 //! The macro chooses one per function, all or nothing, as Go's compiler does:
