@@ -464,8 +464,10 @@ macro_rules! __frame {
 /// `scope(failure)`. The same forms as [`defer!`], evaluated at the `errdefer!` as there, plus a
 /// closure with one parameter, which runs only for an `Err` result and gets `&mut E`. Decided
 /// when it would run, in LIFO order with the other deferred calls: a newer deferred call that
-/// recovers the panic or rewrites the result changes the outcome. `None` is not a failure.
-/// Only inside a [`#[godefer::func]`](func) function.
+/// recovers the panic or rewrites the result changes the outcome. `None` is not a failure. In a
+/// closure whose return type is not written, or a `-> impl Trait` function, the macro cannot
+/// name the result's type: there only a panic counts. Only inside a
+/// [`#[godefer::func]`](func) function.
 ///
 /// ```
 /// use std::cell::RefCell;

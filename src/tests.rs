@@ -471,3 +471,38 @@ fn a_replaced_panic_whose_payload_drop_panics_leaks_nothing() {
     assert_eq!(recovered.unwrap().message(), Some("replaces the bomb"));
     assert_eq!(frame.finish("t"), "");
 }
+
+// ---- errdefer! and okdefer! through the records (miri runs these) ----
+
+#[godefer::func]
+fn errdefers_in_heap_records(n: u32, fail: bool) -> Result<u32, String> {
+    for i in 0..n {
+        godefer::errdefer!(log(format!("undo {i}")));
+    }
+    godefer::errdefer!(|e: &mut String| e.push('!'));
+    if fail {
+        return Err("e".to_string());
+    }
+    Ok(n)
+}
+
+#[godefer::func(strategy = "frame")]
+fn errdefers_in_frame_records(fail: bool) -> Result<u32, String> {
+    godefer::errdefer!(log("frame undo"));
+    godefer::okdefer!(log("frame ok"));
+    if fail {
+        return Err("f".to_string());
+    }
+    Ok(1)
+}
+
+#[test]
+fn errdefers_run_only_on_failure_in_every_kind_of_record() {
+    take_log();
+    assert_eq!(errdefers_in_heap_records(2, true), Err("e!".to_string()));
+    assert_eq!(errdefers_in_heap_records(2, false), Ok(2));
+    assert_eq!(take_log(), ["undo 1", "undo 0"]);
+    assert_eq!(errdefers_in_frame_records(true), Err("f".to_string()));
+    assert_eq!(errdefers_in_frame_records(false), Ok(1));
+    assert_eq!(take_log(), ["frame undo", "frame ok"]);
+}

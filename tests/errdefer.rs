@@ -70,6 +70,24 @@ macro_rules! cases {
         }
 
         #[godefer::func]
+        fn errdefer_recovers() -> Result<u32, String> {
+            godefer::okdefer!(p("ok after the recover"));
+            godefer::errdefer!(|| {
+                if let Some(e) = godefer::recover() {
+                    p(format!("errdefer recovered {e}"));
+                }
+            });
+            panic!("deep");
+        }
+
+        #[test]
+        fn an_errdefer_closure_may_recover() {
+            // The zero value of `Result<u32, String>` is `Ok(0)`: after the recover, no failure.
+            assert_eq!(errdefer_recovers(), Ok(0));
+            assert_log(&["errdefer recovered deep", "ok after the recover"]);
+        }
+
+        #[godefer::func]
         fn rewritten() -> Result<u32, String> {
             godefer::errdefer!(p("errdefer after the rewrite"));
             defer!(|ret: &mut Result<u32, String>| *ret = Err("rewritten".to_string()));
