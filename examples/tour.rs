@@ -310,6 +310,27 @@ fn transfer(amount: i32) -> Result<i32, String> {
     Ok(ledger.iter().sum())
 }
 
+/// Go: `defer fmt.Println("worker: cleanup"); runtime.Goexit()` in a goroutine: the deferred
+/// calls of every frame run, innermost first, and the thread ends (not a panic: `recover` gets
+/// `None`, nothing is reported).
+#[godefer::func]
+fn worker_step(id: u32) {
+    defer!(println!("  worker {id}: step's deferred call"));
+    if id == 2 {
+        godefer::goexit();
+    }
+}
+
+#[godefer::func]
+fn worker(id: u32) -> u32 {
+    defer!(|| println!(
+        "  worker {id}: cleanup (recover gives {:?})",
+        godefer::recover().map(|p| p.to_string())
+    ));
+    worker_step(id);
+    id * 10
+}
+
 /// Zig's `errdefer` (Go: `defer func() { if err != nil { os.Remove(name) } }()`): a deferred
 /// call that runs only if the function is failing when its turn comes, by an `Err` result or a
 /// panic; `okdefer!` only if it is not.
@@ -604,6 +625,15 @@ fn main() {
     );
     let failed = std::panic::catch_unwind(|| create_file("c", Some("panic"))).is_err();
     println!("  create_file(\"c\") panicked: {failed}");
+
+    section(
+        "Goexit",
+        "godefer::goexit() runs the thread's deferred calls, innermost first, and ends the thread.",
+    );
+    for id in [1, 2] {
+        let ended = godefer::spawn(move || worker(id)).join().unwrap();
+        println!("  worker {id} joined: {ended:?} (None: it called goexit)");
+    }
 
     section(
         "Unlocking a mutex",

@@ -33,6 +33,8 @@ mod flag {
     pub const RECOVERED: u8 = 2;
     /// A deferred call runs with `recover` armed; `Cold::saved` holds what arming replaced.
     pub const ARMING: u8 = 4;
+    /// `godefer::goexit()` crossed this frame: once its deferred calls ran, it goes on.
+    pub const GOEXIT: u8 = 8;
 }
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
@@ -220,6 +222,27 @@ impl FrameCore {
         !self.unregistered() && !self.cold().rec.get().is_null()
     }
 
+    /// Panicking, or `goexit` crossed the frame: `finish` does not return.
+    #[inline(always)]
+    fn leaving(&self) -> bool {
+        !self.unregistered() && {
+            let cold = self.cold();
+            !cold.rec.get().is_null() || cold.flags.get() & flag::GOEXIT != 0
+        }
+    }
+
+    /// `godefer::goexit()` unwound into this frame (from its body, or from a deferred call,
+    /// whose panic it abandons, as Go's `Goexit` does): not a panic (`recover` returns `None`,
+    /// nothing is reported); the deferred calls run, and `finish` goes on with it.
+    #[cold]
+    #[inline(never)]
+    fn caught_goexit(&self) {
+        self.register(0, 0);
+        self.clear();
+        let cold = self.cold();
+        cold.flags.set(cold.flags.get() | flag::GOEXIT);
+    }
+
     /// Takes the panic this frame is handling, if any. Only for a registered frame (see
     /// `cold`).
     fn take_panic(&self) -> Option<Box<PanicRecord>> {
@@ -276,6 +299,9 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn caught(&self, payload: Box<dyn std::any::Any + Send>) {
+        if payload.is::<crate::panic::Goexit>() {
+            return self.caught_goexit();
+        }
         self.register(0, 0);
         let mut record = report::claim(payload);
         report::unwrap_repanic(&mut record);
@@ -287,6 +313,9 @@ impl FrameCore {
     #[cold]
     #[inline(never)]
     fn caught_from_deferred(&self, payload: Box<dyn std::any::Any + Send>) {
+        if payload.is::<crate::panic::Goexit>() {
+            return self.caught_goexit();
+        }
         self.register(0, 0);
         let mut record = report::claim(payload);
         report::unwrap_repanic(&mut record);
@@ -960,7 +989,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// Ends the call: the result, or the frame's panic raised again. The macro emits this last.
     #[inline]
     pub fn finish(&self, name: &'static str) -> R {
-        if self.core.panicking() {
+        if self.core.leaving() {
             self.raise_again();
         }
         match self.slot.take() {
@@ -985,7 +1014,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
         match self.core.take_panic() {
             Some(record) => resume_unwind(report::leave(*record, self.core.outermost())),
-            None => unreachable!("godefer::Frame::raise_again: the frame is not panicking"),
+            // Not panicking: `goexit` goes on (a panic raised during it, and not recovered,
+            // went first, as in Go).
+            None => crate::panic::goexit(),
         }
     }
 }

@@ -399,7 +399,7 @@ mod tests;
 #[allow(missing_docs)]
 pub mod __private;
 
-pub use crate::panic::{panicking, recover, Location, Panic};
+pub use crate::panic::{goexit, panicking, recover, spawn, Goexit, Location, Panic};
 /// Lowers a function (or method) with `defer!` statements, as Go's compiler lowers `defer`:
 /// see the [crate docs](crate) for the forms and rules. Applies to free functions, methods with
 /// any `self`, generic functions, `unsafe fn` and `fn main`; closures in the body that hold

@@ -370,6 +370,59 @@ impl Earlier {
     }
 }
 
+/// Go's `runtime.Goexit` for a thread: runs every pending deferred call of the thread's godefer
+/// functions, innermost first, and ends the thread. Not a panic: `recover()` returns `None` in
+/// those deferred calls, and nothing is reported. A panic raised by one of them and recovered by
+/// another does not cancel it; one left unrecovered goes on as a panic (reported as usual). Called
+/// in a deferred call of a panicking function, it abandons that panic, as Go does. Plain Rust
+/// frames in between drop their locals, as in any unwind.
+///
+/// It unwinds with a [`Goexit`] payload, so the thread's `JoinHandle::join` returns
+/// `Err(payload)` with `payload.is::<godefer::Goexit>()`; [`spawn`] starts a thread for which a
+/// `goexit` is a normal end (`join` returns `Ok(None)`). On the main thread (Go: the program
+/// waits for its other goroutines, then dies of a deadlock) the process exits with status 101
+/// after the deferred calls ran, as a panic escaping `main` does, but prints nothing.
+///
+/// ```
+/// #[godefer::func]
+/// fn worker(log: std::sync::mpsc::Sender<&'static str>) -> u32 {
+///     defer!(log.send("cleanup ran"));
+///     godefer::goexit();
+/// }
+///
+/// let (tx, rx) = std::sync::mpsc::channel();
+/// let ended = godefer::spawn(move || worker(tx)).join().unwrap();
+/// assert_eq!(ended, None); // ended by goexit, not by returning
+/// assert_eq!(rx.recv().unwrap(), "cleanup ran");
+/// ```
+pub fn goexit() -> ! {
+    std::panic::resume_unwind(Box::new(Goexit { _private: () }))
+}
+
+/// The payload a thread ended by [`goexit`] unwinds with (what its `JoinHandle::join` returns
+/// in `Err`): `payload.is::<godefer::Goexit>()` tells a Goexit from a panic.
+#[derive(Debug)]
+pub struct Goexit {
+    _private: (),
+}
+
+/// Starts a thread for which [`goexit`] is a normal end: its `join` returns `Ok(Some(value))`
+/// when the closure returns, `Ok(None)` when the thread called `goexit`, and `Err(payload)` when
+/// it panicked, as `std::thread::spawn`'s does.
+pub fn spawn<F, T>(f: F) -> std::thread::JoinHandle<Option<T>>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    std::thread::spawn(
+        move || match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(value) => Some(value),
+            Err(payload) if payload.is::<Goexit>() => None,
+            Err(payload) => std::panic::resume_unwind(payload),
+        },
+    )
+}
+
 /// Whether the function whose deferred call is running is panicking: true exactly where
 /// [`recover`] would stop a panic now (in a deferred call of a panicking function, called
 /// directly, before any `recover` took the panic), false everywhere else, and after a

@@ -83,6 +83,7 @@ struct Row {
 fn run_cell(f: fn() -> R) -> (String, Vec<String>, i64) {
     let outcome = match catch_unwind(f) {
         Ok(v) => format!("{v:?}"),
+        Err(e) if e.is::<godefer::Goexit>() => "goexit".to_string(),
         Err(e) => format!("panic {}", payload_msg(&*e)),
     };
     (outcome, take_log(), LIVE.with(|l| l.replace(0)))
@@ -187,6 +188,33 @@ macro_rules! cases {
             defer!(|r: &mut R| p(format!("ret {r:?}")));
             p("body");
             panic!("boom")
+        }
+
+        // 4b. `goexit` from the body, and from a deferred call of a panicking function (which
+        // abandons the panic).
+        #[godefer::func]
+        fn goexits() -> R {
+            defer!(consume(Tok::new("a1")));
+            let c1 = Tok::new("c1");
+            defer!(move || p(format!("call {}", c1.0)));
+            let b1 = (Tok::new("b1"), [1u64; 8]);
+            defer!(move || p(format!("call {} {}", b1.0 .0, b1.1.len())));
+            defer!(|r: &mut R| p(format!("ret {r:?}")));
+            p("body");
+            godefer::goexit()
+        }
+
+        #[godefer::func]
+        fn goexit_abandons_a_panic() -> R {
+            defer!(consume(Tok::new("a1")));
+            let c1 = Tok::new("c1");
+            defer!(move || p(format!("call {}", c1.0)));
+            let b1 = (Tok::new("b1"), [1u64; 8]);
+            defer!(move || p(format!("call {} {}", b1.0 .0, b1.1.len())));
+            defer!(|| p(format!("recovered {}", shown(godefer::recover()))));
+            defer!(|| godefer::goexit());
+            p("body");
+            panic!("abandoned")
         }
 
         // 5. A panic recovered in the same frame, the result stored by the recovering closure.
@@ -434,6 +462,18 @@ macro_rules! cases {
                     log: log(&["body", "ret Ok(0)"]),
                 },
                 Row {
+                    path: "goexit",
+                    f: goexits,
+                    outcome: "goexit",
+                    log: log(&["body", "ret Ok(0)"]),
+                },
+                Row {
+                    path: "goexit in a deferred call abandons the panic",
+                    f: goexit_abandons_a_panic,
+                    outcome: "goexit",
+                    log: log(&["body", "recovered None"]),
+                },
+                Row {
                     path: "panic recovered in the same frame, result stored",
                     f: recovered_here,
                     outcome: "Ok(5)",
@@ -534,7 +574,7 @@ macro_rules! cases {
 }
 
 /// Exit paths per strategy: the rows of `cases!`.
-const EXIT_PATHS: usize = 14;
+const EXIT_PATHS: usize = 16;
 /// Open-coded, frame records, heap records.
 const STRATEGIES: usize = 3;
 
@@ -546,7 +586,7 @@ each_strategy!(cases);
 fn matrix_size() {
     let cells = open_coded::rows().len() + frame::rows().len() + heap::rows().len();
     assert_eq!(cells, STRATEGIES * EXIT_PATHS);
-    assert_eq!(cells, 42);
+    assert_eq!(cells, 48);
     eprintln!(
         "exactly-once matrix: {STRATEGIES} strategies x {EXIT_PATHS} exit paths = {cells} cells"
     );
