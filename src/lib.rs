@@ -253,6 +253,13 @@
 //! assert!(save("b", false).is_err()); // write, remove
 //! ```
 //!
+//! # Goexit
+//!
+//! [`goexit()`] is Go's `runtime.Goexit` for a thread: every pending deferred call of the
+//! thread's godefer functions runs, innermost first, and the thread ends (not a panic: `recover`
+//! returns `None` in them, and nothing is reported). [`spawn`] starts a thread whose `join`
+//! tells a `goexit` (`Ok(None)`) from a return (`Ok(Some(value))`) and a panic (`Err`).
+//!
 //! # Strategies
 //!
 //! The macro chooses one per function, all or nothing, as Go's compiler does:
@@ -374,6 +381,8 @@
 //!   `#[godefer::func]` deferred call would, and recovers.
 //! - While a frame runs its deferred calls after a panic, `std::thread::panicking()` is `false`
 //!   in them (the panic has been caught); `godefer::panicking()` tells (Go has no such notion).
+//! - [`goexit()`] on the main thread ends the process with status 101 once the deferred calls
+//!   ran, printing nothing (Go waits for the other goroutines, then dies of a deadlock).
 //! - `panic = "abort"`: deferred calls run on every normal exit, but a panic aborts at once, as in
 //!   any Rust program built that way.
 //! - `std::process::exit` runs no deferred call, like Go's `os.Exit`.
