@@ -97,6 +97,27 @@ impl<F> StackRecord<F> {
     }
 }
 
+/// The deferred call of a stack record, read out, and the frame it was registered with.
+///
+/// # Safety
+/// As [`run_stack`]: `rec` is the header of a filled, not yet run `StackRecord<F>` (read once
+/// here), `frame` the `Frame<R, Z, S>` it was registered with.
+#[inline(always)]
+unsafe fn stack_parts<'a, R, Z, S, F>(
+    rec: *const RecordHeader,
+    frame: *const (),
+) -> (F, &'a Frame<R, Z, S>) {
+    // SAFETY: per this function's contract; the record is `repr(C)` with the header first, and
+    // is run once, so its call is read once.
+    unsafe {
+        let rec = rec.cast::<StackRecord<F>>();
+        (
+            (*(*rec).call.get()).assume_init_read(),
+            &*frame.cast::<Frame<R, Z, S>>(),
+        )
+    }
+}
+
 /// The runner of a stack record holding a plain deferred call.
 ///
 /// # Safety
@@ -113,15 +134,8 @@ pub(crate) unsafe fn run_stack<
     frame: *const (),
     fast: bool,
 ) {
-    // SAFETY: per this function's contract; the record is `repr(C)` with the header first, and
-    // is run once, so its call is read once.
-    let (f, frame) = unsafe {
-        let rec = rec.cast::<StackRecord<F>>();
-        (
-            (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z, S>>(),
-        )
-    };
+    // SAFETY: per this function's contract.
+    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if fast {
         f();
     } else {
@@ -145,13 +159,7 @@ pub(crate) unsafe fn run_stack_ret<
     fast: bool,
 ) {
     // SAFETY: as in `run_stack`.
-    let (f, frame) = unsafe {
-        let rec = rec.cast::<StackRecord<F>>();
-        (
-            (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z, S>>(),
-        )
-    };
+    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if fast {
         frame.with_result(f);
     } else {
@@ -175,13 +183,7 @@ pub(crate) unsafe fn run_stack_outcome<
     fast: bool,
 ) {
     // SAFETY: as in `run_stack`.
-    let (f, frame) = unsafe {
-        let rec = rec.cast::<StackRecord<F>>();
-        (
-            (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z, S>>(),
-        )
-    };
+    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if fast {
         frame.with_outcome(f);
     } else {
