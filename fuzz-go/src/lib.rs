@@ -535,8 +535,8 @@ impl Gen<'_> {
             w(has_callee, 4),
             if lit { 1 } else { 3 },
             // Go's `defer recover()` recovers when its function is itself a deferred call
-            // (the documented deviation): only in f0, which nothing calls.
-            w(!lit && self.func == 0, 2),
+            // (`defer func() { defer recover() }()`, `defer helper()`): godefer does too now.
+            w(true, 2),
             w(lits, 16),
             w(nest, 6),
             w(nest, 5),
