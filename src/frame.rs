@@ -697,6 +697,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                 None => no_zero_for_closure(),
             },
         };
+        self.lend(value, f);
+    }
+
+    /// Calls `f` with `value`, the result taken out of the slot, and puts it back after the
+    /// call, by return or unwind (see [`Frame::with_result`]).
+    #[inline(always)]
+    fn lend(&self, value: R, f: impl FnOnce(&mut R)) {
         let mut back = PutBack {
             slot: &self.slot,
             value: ManuallyDrop::new(value),
@@ -711,14 +718,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     pub(crate) fn with_outcome<F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {
         let panicking = self.core.panicking();
         match self.slot.take() {
-            Some(value) => {
-                let mut back = PutBack {
-                    slot: &self.slot,
-                    value: ManuallyDrop::new(value),
-                    result: PhantomData,
-                };
-                f(panicking, Some(&mut back.value));
-            }
+            Some(value) => self.lend(value, |result| f(panicking, Some(result))),
             None => f(panicking, None),
         }
     }

@@ -274,17 +274,15 @@ fn short_backtrace(full: &str) -> String {
     // (symbol line, its `at` lines)
     let mut frames: Vec<(&str, Vec<&str>)> = Vec::new();
     for line in full.lines() {
-        let trimmed = line.trim_start();
-        let is_frame = trimmed
-            .split_once(": ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if is_frame {
-            frames.push((
-                trimmed.split_once(": ").map_or(trimmed, |(_, s)| s),
-                Vec::new(),
-            ));
-        } else if let Some(last) = frames.last_mut() {
-            last.1.push(line);
+        match line.trim_start().split_once(": ") {
+            Some((n, symbol)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                frames.push((symbol, Vec::new()));
+            }
+            _ => {
+                if let Some(last) = frames.last_mut() {
+                    last.1.push(line);
+                }
+            }
         }
     }
     let start = frames
