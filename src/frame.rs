@@ -191,6 +191,147 @@ impl FrameCore {
         false
     }
 
+    /// An async frame's poll starts (see `crate::future`): what [`Frame::start`] does at a sync
+    /// frame's entry, and, if an earlier poll left the slow-path state behind (`kept`: a panic
+    /// being handled, a ghost, flags), links the frame into the thread's list again, counting
+    /// levels afresh for this poll. Only from the frame's own scope future, at the start of its
+    /// poll, where nothing registered after it is running.
+    pub(crate) fn enter_poll(&self, kept: bool) {
+        let me = self.addr();
+        let armed = state::with_top(|t| {
+            let top = t.get();
+            if top <= state::top::NONE {
+                t.set(me);
+                if top == state::top::FRESH {
+                    report::first_entry(me);
+                }
+                false
+            } else {
+                state::armed()
+            }
+        });
+        if kept {
+            let prev = state::with_special(|s| s.replace(self));
+            // SAFETY: `kept`: an earlier poll initialised `cold` and `leave_poll` unlinked the
+            // frame, so nothing follows `prev` now. `prev` is the one field that is not a
+            // `Cell`: written through the `UnsafeCell`, before any reference into `cold` is made.
+            unsafe { (*(*self.cold.get()).as_mut_ptr()).prev = prev };
+            let cold = self.cold();
+            let flags = cold.flags.get() & !flag::LEVELED;
+            if armed {
+                let level = state::level().wrapping_add(2);
+                state::set_level(level);
+                cold.level.set(level);
+                cold.flags.set(flags | flag::LEVELED);
+            } else {
+                cold.flags.set(flags);
+            }
+        } else if armed {
+            self.enter_armed();
+        }
+    }
+
+    /// An async frame's poll ends: `done` if the frame will not be polled again (its result is
+    /// out, or the poll unwinds). Unlinks the frame and gives back its levels, as a sync frame's
+    /// exit does, but keeps the slow-path state unless `done`. Returns whether it kept it.
+    pub(crate) fn leave_poll(&self, done: bool) -> bool {
+        let kept = Self::any_registered() && self.registered() && {
+            if done {
+                self.exit_slow();
+                false
+            } else {
+                let cold = self.cold();
+                if cold.flags.get() & flag::LEVELED != 0 {
+                    state::set_level(cold.level.get().wrapping_sub(2));
+                }
+                state::with_special(|s| s.set(cold.prev));
+                true
+            }
+        };
+        self.leave_top();
+        kept
+    }
+
+    /// The exit's half that concerns `state::Hot::top` (see [`Frame`]'s `Drop`).
+    #[inline(always)]
+    fn leave_top(&self) {
+        let me = self.addr();
+        state::with_top(|t| {
+            let top = t.get();
+            let outermost = top & !state::top::MARKS == me;
+            // Written as a store by every frame, of the same value unless this is the
+            // outermost (the optimiser drops that store again, so no frame stores back a value
+            // it loaded): one path to the return, where a branch around the store gave the
+            // optimiser two, each with its own copy of the epilogue. A panic raised in the body
+            // below them (the code of a `panic!` is placed after the return) makes the unwinder
+            // interpret the unwind information of each epilogue it passes, twice per panic: one
+            // copy less is about 500 instructions less per panic at depth 0 (callgrind,
+            // panic_recover).
+            t.set(if outermost { state::top::NONE } else { top });
+            if outermost && top != me {
+                // A report waits for the outermost frame's exit, or the hook is still missing.
+                report::outermost_exit(top);
+            }
+        });
+    }
+
+    /// An awaited deferred call (`crate::future`) is about to be polled: as before a sync
+    /// deferred call, once per poll.
+    #[inline]
+    pub(crate) fn before_poll(&self, mode: u8) {
+        if Self::any_registered() {
+            self.before_call(mode);
+        }
+    }
+
+    /// An awaited deferred call's poll returned (or panicked): disarms as after a sync deferred
+    /// call; the ghost of what it recovered stays until the call is over, for a panic it may
+    /// raise in a later poll.
+    pub(crate) fn after_poll(&self, result: std::thread::Result<bool>) -> bool {
+        if Self::any_registered() && self.registered() {
+            let cold = self.cold();
+            if cold.flags.get() & flag::ARMING != 0 {
+                cold.flags.set(cold.flags.get() & !flag::ARMING);
+                state::disarm(cold.saved.get());
+            }
+            if matches!(result, Ok(true)) {
+                cold.drop_ghost();
+            }
+        }
+        match result {
+            Ok(ready) => ready,
+            Err(payload) => {
+                self.caught_from_deferred(payload);
+                true
+            }
+        }
+    }
+
+    /// An async frame dropped before completing, entered for its drop (`crate::future`): the
+    /// panic it holds, reported as an outermost frame reports it, and returned to be raised
+    /// again from the drop; or, if the thread is panicking already (raising would abort),
+    /// printed and dropped.
+    pub(crate) fn cancelled_panic(
+        &self,
+        thread_panicking: bool,
+    ) -> Option<Box<dyn std::any::Any + Send>> {
+        if !self.registered() {
+            return None;
+        }
+        let record = self.take_panic()?;
+        let payload = report::leave(*record, thread_panicking || self.outermost());
+        if thread_panicking {
+            drop_payload(payload);
+            return None;
+        }
+        Some(payload)
+    }
+
+    /// A panic escaped a scope of an async frame's body, in one of its polls: keep it.
+    pub(crate) fn caught_in_poll(&self, payload: Box<dyn std::any::Any + Send>) {
+        self.caught(payload);
+    }
+
     /// A frame entered while something is armed counts levels: its body two levels deeper.
     #[cold]
     #[inline(never)]
@@ -446,7 +587,7 @@ impl FrameCore {
 /// not always inlined, and left out of line it puts a machine frame of its own between the
 /// body and the catch, which every panic then pays for in the unwinder.
 #[inline(always)]
-fn catch<F: FnOnce()>(f: F) -> std::thread::Result<()> {
+pub(crate) fn catch<T, F: FnOnce() -> T>(f: F) -> std::thread::Result<T> {
     let f = AssertUnwindSafe(f);
     catch_unwind(
         #[inline(always)]
@@ -690,14 +831,35 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// slot, so nothing the frame does meanwhile (`set_result`, `finish`, another `run_ret`)
     /// can invalidate it: sound by construction, whatever the caller does.
     pub(crate) fn with_result<F: FnOnce(&mut R)>(&self, f: F) {
-        let value = match self.slot.take() {
+        let value = self.result_or_zero();
+        self.lend(value, f);
+    }
+
+    /// The result, taken out of the slot, or the zero value, for a `|ret|` closure.
+    pub(crate) fn result_or_zero(&self) -> R {
+        match self.slot.take() {
             Some(value) => value,
             None => match self.zero.zero() {
                 Some(zero) => zero,
                 None => no_zero_for_closure(),
             },
-        };
-        self.lend(value, f);
+        }
+    }
+
+    /// As [`Frame::with_result`], only if the function has a result (a cancelled `async fn`:
+    /// see `crate::future`).
+    pub(crate) fn with_result_if_any<F: FnOnce(&mut R)>(&self, f: F) {
+        if let Some(value) = self.slot.take() {
+            self.lend(value, f);
+        }
+    }
+
+    /// As [`Frame::with_outcome`], with `failing` for whether the frame's panic is pending.
+    pub(crate) fn with_outcome_as<F: FnOnce(bool, Option<&mut R>)>(&self, failing: bool, f: F) {
+        match self.slot.take() {
+            Some(value) => self.lend(value, |result| f(failing, Some(result))),
+            None => f(failing, None),
+        }
     }
 
     /// Calls `f` with `value`, the result taken out of the slot, and puts it back after the
@@ -1021,29 +1183,21 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 }
 
+impl<R, Z, S> Frame<R, Z, S> {
+    /// The frame's core, for the async frame (`crate::future`).
+    #[inline(always)]
+    pub(crate) fn core(&self) -> &FrameCore {
+        &self.core
+    }
+}
+
 impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
         if FrameCore::any_registered() {
             self.core.exit_if_registered();
         }
-        let me = self.core.addr();
-        state::with_top(|t| {
-            let top = t.get();
-            let outermost = top & !state::top::MARKS == me;
-            // Written as a store by every frame, of the same value unless this is the
-            // outermost (the optimiser drops that store again, so no frame stores back a value
-            // it loaded): one path to the return, where a branch around the store gave the
-            // optimiser two, each with its own copy of the epilogue. A panic raised in the body below them (the code of a
-            // `panic!` is placed after the return) makes the unwinder interpret the unwind
-            // information of each epilogue it passes, twice per panic: one copy less is about
-            // 500 instructions less per panic at depth 0 (callgrind, panic_recover).
-            t.set(if outermost { state::top::NONE } else { top });
-            if outermost && top != me {
-                // A report waits for the outermost frame's exit, or the hook is still missing.
-                report::outermost_exit(top);
-            }
-        });
+        self.core.leave_top();
     }
 }
 

@@ -393,6 +393,7 @@
 extern crate self as godefer;
 
 mod frame;
+mod future;
 mod panic;
 mod question;
 mod record;
@@ -465,6 +466,12 @@ macro_rules! __frame {
         // SAFETY: only `#[godefer::func]` expands to this, and its lowering keeps the
         // contract of `Frame::new` (see there).
         let $frame: $ty = unsafe { $crate::__private::Frame::new(zero) };
+    };
+    (async $frame:ident : $ty:ty = $zero:expr) => {
+        let zero = $zero;
+        // SAFETY: only `#[godefer::func]` expands to this, for an `async fn`, and its lowering
+        // keeps the contract of `AsyncFrame::new` (see there).
+        let $frame: $ty = unsafe { $crate::__private::AsyncFrame::new(zero) };
     };
 }
 

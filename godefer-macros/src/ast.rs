@@ -53,6 +53,18 @@ pub enum Form {
     },
     /// `defer!(mac!(args))`: the arguments evaluated at the statement.
     Macro { mac: Macro, args: Vec<Expr> },
+    /// `defer!(async { .. })`, `defer!(async move { .. })`, `defer!(async || ..)`,
+    /// `defer!(async |ret| ..)`: a future awaited at exit (in an `async fn`).
+    Async {
+        expr: Box<Expr>,
+        /// `async |ret| ..`: an async closure that gets `&mut` the result.
+        takes_result: bool,
+        /// `async move`: made at the `defer!`, capturing what it names there.
+        moved: bool,
+    },
+    /// `defer!(f(a).await)`, `defer!(recv.m(a).await)`: the call's operands evaluated at the
+    /// `defer!`, as for `Call` and `Method`; the call made and awaited at exit.
+    Awaited { call: Box<Form> },
     /// `defer!(|| ..)`, `defer!(|ret| ..)`, `defer! { .. }`.
     Closure {
         closure: Box<ExprClosure>,
@@ -77,8 +89,14 @@ impl Form {
                 .chain(args.iter_mut())
                 .collect(),
             Form::Macro { args, .. } => args.iter_mut().collect(),
-            Form::Closure { .. } => Vec::new(),
+            Form::Closure { .. } | Form::Async { .. } => Vec::new(),
+            Form::Awaited { call } => call.operands_mut(),
         }
+    }
+
+    /// Awaited at exit: only in an `async fn`.
+    pub fn is_awaited(&self) -> bool {
+        matches!(self, Form::Async { .. } | Form::Awaited { .. })
     }
 }
 
@@ -184,13 +202,35 @@ fn form_of(expr: Expr) -> syn::Result<Form> {
                 args: args.into_iter().collect(),
             })
         }
-        Expr::Closure(c) => {
-            if let Some(a) = &c.asyncness {
-                return Err(syn::Error::new(
-                    a.span(),
-                    "`async` closures cannot be deferred yet",
+        Expr::Async(a) => Ok(Form::Async {
+            moved: a.capture.is_some(),
+            expr: Box::new(Expr::Async(a)),
+            takes_result: false,
+        }),
+        Expr::Await(a) => match *a.base {
+            base @ (Expr::Call(_) | Expr::MethodCall(_)) => Ok(Form::Awaited {
+                call: Box::new(form_of(base)?),
+            }),
+            other => Err(syn::Error::new_spanned(
+                &other,
+                "an awaited deferred call is a call or a method call followed by `.await` \
+                 (`defer!(conn.close().await)`), or an `async` block",
+            )),
+        },
+        Expr::Closure(c) if c.asyncness.is_some() => {
+            if c.inputs.len() > 1 {
+                return Err(syn::Error::new_spanned(
+                    &c.inputs,
+                    "a deferred closure takes no parameter, or one: `&mut` the function's result",
                 ));
             }
+            Ok(Form::Async {
+                moved: c.capture.is_some(),
+                takes_result: c.inputs.len() == 1,
+                expr: Box::new(Expr::Closure(c)),
+            })
+        }
+        Expr::Closure(c) => {
             if c.inputs.len() > 1 {
                 return Err(syn::Error::new_spanned(
                     &c.inputs,
@@ -220,7 +260,7 @@ fn form_of(expr: Expr) -> syn::Result<Form> {
         other => Err(syn::Error::new_spanned(
             &other,
             "expression in `defer!` must be a function call, a method call, a macro call, a \
-             closure or a block",
+             closure or a block (in an `async fn` also an `async` block or a call with `.await`)",
         )),
     }
 }

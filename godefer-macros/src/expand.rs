@@ -113,7 +113,8 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     let block = std::mem::replace(&mut *item.block, empty_block());
     // Tokens, not parsed back into a syntax tree: the lowered body is several times the size
     // of the input, and parsing it again was a good part of the expansion's time.
-    let body = lower_frame(block, ret, args.zero.as_ref(), strict, &name, &mut ctx);
+    let is_async = item.sig.asyncness.is_some();
+    let body = lower_frame(block, ret, args.zero.as_ref(), strict, is_async, &name, &mut ctx);
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
     let ItemFn {
         attrs, vis, sig, ..
@@ -306,6 +307,7 @@ fn lower_frame(
     ret: Ret,
     zero: Option<&Expr>,
     strict: bool,
+    is_async: bool,
     name: &str,
     ctx: &mut Ctx,
 ) -> TokenStream {
@@ -397,6 +399,21 @@ fn lower_frame(
                 ));
                 None
             }
+            Some(form) if form.is_awaited() && !is_async => {
+                ctx.errors.push(syn::Error::new(
+                    span,
+                    "an awaited deferred call (`async` or `.await`) needs an `async fn`",
+                ));
+                None
+            }
+            Some(form) if form.is_awaited() && gate != ast::Gate::Always => {
+                ctx.errors.push(syn::Error::new(
+                    span,
+                    "`errdefer!` and `okdefer!` take no awaited call yet: use \
+                     `defer!(async |ret| ..)` and look at the result",
+                ));
+                None
+            }
             other => other,
         };
         sites.push(Site {
@@ -435,10 +452,24 @@ fn lower_frame(
         in_loop: sites.iter().any(|s| s.in_loop),
         exits: exits.count + 1,
     };
-    let strategy = plan::choose(&shape, ctx.forced, strict).unwrap_or_else(|e| {
-        ctx.errors.push(e);
-        plan::choose(&shape, None, false).unwrap_or(Strategy::Heap)
-    });
+    let strategy = if is_async {
+        // The deferred calls of an `async fn` live in its future, in guards that run them if
+        // it is cancelled: open-coded, whatever their number (records are not there yet).
+        if let Some(site) = sites.iter().find(|s| s.in_loop) {
+            ctx.errors.push(syn::Error::new(
+                site.span,
+                "a `defer!` in a loop or a match guard of an `async fn` is not supported yet: \
+                 move the loop's body into a function of its own, or collect the cleanups \
+                 in a `Vec` deferred once",
+            ));
+        }
+        Strategy::OpenCoded
+    } else {
+        plan::choose(&shape, ctx.forced, strict).unwrap_or_else(|e| {
+            ctx.errors.push(e);
+            plan::choose(&shape, None, false).unwrap_or(Strategy::Heap)
+        })
+    };
     if ctx.debug {
         for site in &sites {
             report_site(site.span, strategy);
@@ -474,10 +505,15 @@ fn lower_frame(
         s.gate == ast::Gate::Always
             && matches!(
                 s.form,
-                Some(Form::Closure {
-                    takes_result: true,
-                    ..
-                })
+                Some(
+                    Form::Closure {
+                        takes_result: true,
+                        ..
+                    } | Form::Async {
+                        takes_result: true,
+                        ..
+                    }
+                )
             )
     });
     // `errdefer!` and `okdefer!` ask whether the result is an error.
@@ -504,6 +540,7 @@ fn lower_frame(
 
     let mut emit = Emit {
         strategy,
+        is_async,
         ret: ret_tokens.clone(),
         sites: &sites,
         stmts,
@@ -518,7 +555,7 @@ fn lower_frame(
     let body = if guarded {
         body
     } else {
-        nest(&body, labelled, body_span)
+        nest(&body, labelled, is_async, body_span)
     };
     let label = if name == ctx.name {
         quote!(::core::concat!(::core::module_path!(), "::", #name))
@@ -526,6 +563,17 @@ fn lower_frame(
         let outer = &ctx.name;
         quote!(::core::concat!(::core::module_path!(), "::", #outer, "::{closure}"))
     };
+    if is_async {
+        return quote! {{
+            #(#items)*
+            #outcome_decl
+            // The lowering keeps `AsyncFrame::new`'s contract (see its docs), as for `__frame!`
+            // below.
+            ::godefer::__frame!(async #frame: ::godefer::__private::AsyncFrame<#ret_tokens, _, #slot_ty> = #zero_tokens);
+            #head_decl
+            #frame.scope(async { #body }, #label).await
+        }};
+    }
     quote! {{
         #(#items)*
         #outcome_decl
@@ -549,27 +597,45 @@ fn lower_frame(
 ///
 /// The closure's `||` is located at `at`, the scope's first statement: a borrow error about what
 /// the scope's code captures then points at the user's code, not at the attribute.
-fn nest(code: &TokenStream, labelled: bool, at: Span) -> TokenStream {
+///
+/// In an `async fn` (`is_async`), the scope is an `async` block that
+/// [`AsyncFrame::nest_async`](../../godefer/__private/struct.AsyncFrame.html) awaits.
+fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenStream {
     let frame = frame_ident();
+    if is_async {
+        let block = quote_spanned!(at=> async);
+        let code = if labelled {
+            labelled_scope(code)
+        } else {
+            code.clone()
+        };
+        return quote!(#frame.nest_async(#block { #code }).await;);
+    }
     let pipes = quote_spanned!(at=> ||);
     if labelled {
-        let label = rewrite::body_label(Span::call_site());
-        let slot = rewrite::exit_slot(Span::call_site());
-        let value = syn::Ident::new("__godefer_value", Span::mixed_site());
-        quote! {
-            #frame.nest(#[inline(always)] #pipes {
-                #[allow(unused_mut)]
-                let mut #slot = ::core::option::Option::None;
-                #[allow(unused_labels)]
-                #label: { #code }
-                #[allow(unreachable_code)]
-                if let ::core::option::Option::Some(#value) = #slot {
-                    #frame.set_result(#value);
-                }
-            });
-        }
+        let code = labelled_scope(code);
+        quote!(#frame.nest(#[inline(always)] #pipes { #code });)
     } else {
         quote!(#frame.nest(#[inline(always)] #pipes { #code });)
+    }
+}
+
+/// A scope's code in a block labelled [`rewrite::BODY_LABEL`], storing the value an exit
+/// left in the scope's slot.
+fn labelled_scope(code: &TokenStream) -> TokenStream {
+    let frame = frame_ident();
+    let label = rewrite::body_label(Span::call_site());
+    let slot = rewrite::exit_slot(Span::call_site());
+    let value = syn::Ident::new("__godefer_value", Span::mixed_site());
+    quote! {
+        #[allow(unused_mut)]
+        let mut #slot = ::core::option::Option::None;
+        #[allow(unused_labels)]
+        #label: { #code }
+        #[allow(unreachable_code)]
+        if let ::core::option::Option::Some(#value) = #slot {
+            #frame.set_result(#value);
+        }
     }
 }
 
@@ -625,7 +691,7 @@ fn lower_closure(c: &mut ExprClosure, ctx: &mut Ctx) -> bool {
         ReturnType::Default => Ret::Inferred,
     };
     let name = format!("{}::{{closure}}", ctx.name);
-    *c.body = Expr::Verbatim(lower_frame(block, ret, None, false, &name, ctx));
+    *c.body = Expr::Verbatim(lower_frame(block, ret, None, false, false, &name, ctx));
     true
 }
 
@@ -695,6 +761,9 @@ impl syn::visit::Visit<'_> for MayCall {
 
 struct Emit<'a> {
     strategy: Strategy,
+    /// The frame is an `async fn`'s: scopes are `async` blocks, and the deferred calls
+    /// registered at their `defer!` sit in cancellation guards.
+    is_async: bool,
     /// The frame returns `()`: falling off the end stores it.
     /// The result type, as the frame's code names it (`_` if inferred).
     ret: TokenStream,
@@ -730,6 +799,10 @@ enum Kind {
     /// `FnOnce(bool, Option<&mut R>)`: `errdefer!` and `okdefer!`, which look at whether the
     /// function is panicking and at its result, if any, before running the user's call.
     Outcome,
+    /// A future, awaited at exit: `defer!(async { .. })`, `defer!(f(x).await)`.
+    Await,
+    /// `AsyncFnOnce(&mut R)`: `defer!(async |ret| ..)`.
+    AwaitRet,
 }
 
 impl Kind {
@@ -739,15 +812,31 @@ impl Kind {
             Kind::Call => "",
             Kind::Ret => "_ret",
             Kind::Outcome => "_outcome",
+            Kind::Await => "_async",
+            Kind::AwaitRet => "_async_ret",
         };
         format_ident!("{}{}{}", prefix, infix, rest)
+    }
+
+    /// Run by awaiting: no cancellation guard (an awaited call cannot run once nothing polls).
+    fn awaited(self) -> bool {
+        matches!(self, Kind::Await | Kind::AwaitRet)
+    }
+
+    /// `.await` after the run of this kind's call, if awaited.
+    fn dot_await(self) -> TokenStream {
+        if self.awaited() {
+            quote!(.await)
+        } else {
+            TokenStream::new()
+        }
     }
 
     /// A closure made into a local, with the signature of its kind (a `|ret|` closure's
     /// parameter type comes from the frame).
     fn typed(self, frame: &syn::Ident, closure: TokenStream, span: Span) -> TokenStream {
         match self {
-            Kind::Call => closure,
+            Kind::Call | Kind::Await | Kind::AwaitRet => closure,
             Kind::Ret => quote_spanned!(span=> #frame.ret_closure(#closure)),
             Kind::Outcome => quote_spanned!(span=> #frame.outcome_closure(#closure)),
         }
@@ -821,7 +910,7 @@ impl Emit<'_> {
                     let cont = if guarded || cont.is_empty() {
                         cont
                     } else {
-                        nest(&cont, self.labelled, self.span_from(j + 1))
+                        nest(&cont, self.labelled, self.is_async, self.span_from(j + 1))
                     };
                     inner.extend(self.top_level(id, cont, keep_in_memory));
                 }
@@ -837,7 +926,7 @@ impl Emit<'_> {
             return (inner, false);
         }
         let (prologue, epilogue) = self.level(&nested);
-        let body = nest(&inner, self.labelled, self.span_from(from));
+        let body = nest(&inner, self.labelled, self.is_async, self.span_from(from));
         (quote!(#prologue #body #epilogue), true)
     }
 
@@ -889,7 +978,7 @@ impl Emit<'_> {
                 values(&operands)
             }
             Some(Form::Closure { closure, .. }) => closure.capture.is_some(),
-            Some(Form::Macro { .. }) | None => false,
+            Some(Form::Macro { .. } | Form::Async { .. } | Form::Awaited { .. }) | None => false,
         }
     }
 
@@ -916,7 +1005,8 @@ impl Emit<'_> {
             });
             let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
             let at_frame = located(&frame, span);
-            let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure););
+            let dot_await = kind.dot_await();
+            let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure) #dot_await;);
             return quote! {
                 #setup
                 #keep
@@ -936,6 +1026,36 @@ impl Emit<'_> {
         } = p;
         let span = self.sites[id].span;
         match self.strategy {
+            Strategy::OpenCoded if kind.awaited() => {
+                let d = gen("d", id);
+                let run = kind.name("run", "");
+                let (at_frame, at_d) = (located(&frame, span), located(&d, span));
+                let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d).await;);
+                quote! {
+                    #setup
+                    let #d = #closure;
+                    #cont
+                    #run
+                }
+            }
+            Strategy::OpenCoded if self.is_async => {
+                // In a guard that runs it if the future is dropped first (cancelled).
+                let d = gen("d", id);
+                let (on_cancel, run) = (kind.name("on_cancel", ""), kind.name("run", ""));
+                let (at_frame, at_d) = (located(&frame, span), located(&d, span));
+                let f = gen("f", id);
+                let run = quote_spanned! {span=>
+                    if let ::core::option::Option::Some(#f) = #at_d.take() {
+                        #at_frame.#run::<{ #mode }, _>(#f.get());
+                    }
+                };
+                quote! {
+                    #setup
+                    let mut #d = #frame.#on_cancel(#closure);
+                    #cont
+                    #run
+                }
+            }
             Strategy::OpenCoded => {
                 let d = gen("d", id);
                 let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
@@ -1002,6 +1122,36 @@ impl Emit<'_> {
             .filter(|&id| self.sites[id].form.is_some())
             .collect();
         match self.strategy {
+            Strategy::OpenCoded if self.is_async => {
+                let slots = live.iter().map(|&id| {
+                    let s = gen("s", id);
+                    if self.kind_of(id).awaited() {
+                        quote!(let mut #s = ::core::option::Option::None;)
+                    } else {
+                        quote!(let mut #s = #frame.cancel_slot();)
+                    }
+                });
+                let prologue = quote!(#(#slots)*);
+                let runs = live.iter().rev().map(|&id| {
+                    let span = self.sites[id].span;
+                    let s = located(&gen("s", id), span);
+                    let f = gen("f", id);
+                    let (mode, run) = self.run_of(id);
+                    if self.kind_of(id).awaited() {
+                        return quote! {
+                            if let ::core::option::Option::Some(#f) = #s {
+                                #frame.#run::<{ #mode }, _>(#f).await;
+                            }
+                        };
+                    }
+                    quote! {
+                        if let ::core::option::Option::Some(#f) = #s.take() {
+                            #frame.#run::<{ #mode }, _>(#f.get());
+                        }
+                    }
+                });
+                (prologue, quote!(#(#runs)*))
+            }
             Strategy::OpenCoded => {
                 let slots = live.iter().map(|&id| gen("s", id));
                 let prologue = quote!(#(let mut #slots = ::core::option::Option::None;)*);
@@ -1066,6 +1216,10 @@ impl Emit<'_> {
             Some(Form::Closure {
                 takes_result: true, ..
             }) => Kind::Ret,
+            Some(Form::Async {
+                takes_result: true, ..
+            }) => Kind::AwaitRet,
+            Some(Form::Async { .. } | Form::Awaited { .. }) => Kind::Await,
             _ => Kind::Call,
         }
     }
@@ -1085,6 +1239,15 @@ impl Emit<'_> {
             return quote!({ #unused });
         };
         match self.strategy {
+            Strategy::OpenCoded if kind.awaited() => {
+                let s = gen("s", id);
+                quote!({ #setup #s = ::core::option::Option::Some(#closure); })
+            }
+            Strategy::OpenCoded if self.is_async => {
+                let s = gen("s", id);
+                let fill = kind.name("fill_cancel", "");
+                quote!({ #setup #frame.#fill(&mut #s, #closure); })
+            }
             Strategy::OpenCoded => {
                 let s = gen("s", id);
                 let fill = kind.name("fill_slot", "");
@@ -1123,8 +1286,13 @@ impl Emit<'_> {
     fn at_exit(&self, id: usize) -> Option<Parts> {
         let site = &self.sites[id];
         let span = site.span;
-        match site.form.as_ref()? {
+        let (form, awaited) = match site.form.as_ref()? {
+            Form::Awaited { call } => (&**call, true),
+            form => (form, false),
+        };
+        match form {
             Form::Closure { closure, .. } if closure.capture.is_none() => self.parts(id),
+            Form::Async { moved: false, .. } => self.parts(id),
             Form::Method {
                 receiver,
                 method,
@@ -1149,24 +1317,31 @@ impl Emit<'_> {
                     };
                     #(let #names = #args;)*
                 };
-                let closure = quote_spanned! {span=> || {
+                let (head, dot_await) = if awaited {
+                    (quote!(async), quote!(.await))
+                } else {
+                    (quote!(||), TokenStream::new())
+                };
+                let closure = quote_spanned! {span=> #head {
                     #[allow(unreachable_code, clippy::diverging_sub_expression)]
                     match #snap {
                         ::core::option::Option::Some(#copied) => {
                             #[allow(unused_mut)]
                             let mut #copied = #copied;
                             ::godefer::__private::discard(
-                                #copied.#method #turbofish(#(#uses),*)
+                                #copied.#method #turbofish(#(#uses),*) #dot_await
                             );
                         }
                         ::core::option::Option::None => {
                             ::godefer::__private::discard(
-                                #place.#method #turbofish(#(#uses),*)
+                                #place.#method #turbofish(#(#uses),*) #dot_await
                             );
                         }
                     }
                 }};
-                let kind = if site.gate == ast::Gate::Always {
+                let kind = if awaited {
+                    Kind::Await
+                } else if site.gate == ast::Gate::Always {
                     Kind::Call
                 } else {
                     Kind::Outcome
@@ -1201,8 +1376,80 @@ impl Emit<'_> {
         let site = &self.sites[id];
         let form = site.form.as_ref()?;
         let mode = mode_of(Some(form));
+        match form {
+            Form::Async {
+                expr,
+                takes_result,
+                ..
+            } => {
+                let (closure, kind) = match &**expr {
+                    Expr::Closure(_) if !takes_result => (quote!((#expr)()), Kind::Await),
+                    _ if *takes_result => (quote!(#expr), Kind::AwaitRet),
+                    _ => (quote!(#expr), Kind::Await),
+                };
+                return Some(Parts {
+                    setup: TokenStream::new(),
+                    closure,
+                    mode,
+                    kind,
+                });
+            }
+            Form::Awaited { call } => {
+                let (setup, closure, _) = self.call_parts(id, call, true)?;
+                return Some(Parts {
+                    setup,
+                    closure,
+                    mode,
+                    kind: Kind::Await,
+                });
+            }
+            _ => {}
+        }
+        let (setup, closure, takes_result) = self.call_parts(id, form, false)?;
+        if site.gate == ast::Gate::Always {
+            let kind = if takes_result { Kind::Ret } else { Kind::Call };
+            return Some(Parts {
+                setup,
+                closure,
+                mode,
+                kind,
+            });
+        }
+        Some(Parts {
+            setup,
+            closure: self.gated(id, closure, takes_result),
+            mode,
+            kind: Kind::Outcome,
+        })
+    }
+
+    /// The setup and the deferred closure of a call, method, macro or closure form; with
+    /// `awaited` (a call or method followed by `.await`), a lazy future in place of the closure:
+    /// it makes the call and awaits it when first polled.
+    fn call_parts(
+        &self,
+        id: usize,
+        form: &Form,
+        awaited: bool,
+    ) -> Option<(TokenStream, TokenStream, bool)> {
+        let site = &self.sites[id];
         let span = site.span;
-        let (setup, closure, takes_result) = match form {
+        let (head, dot_await) = if awaited {
+            (quote!(async move), quote!(.await))
+        } else {
+            (quote!(move ||), TokenStream::new())
+        };
+        let stmt = |call: TokenStream| {
+            quote! {
+                #[allow(unreachable_code, clippy::diverging_sub_expression)]
+                ::godefer::__private::discard(#call #dot_await);
+            }
+        };
+        let wrap = |call: TokenStream| {
+            let stmt = stmt(call);
+            quote_spanned!(span=> #head { #stmt })
+        };
+        Some(match form {
             Form::Call { callee, args, .. } => {
                 let callee = unparen(callee);
                 let args: Vec<&Expr> = args.iter().map(unparen).collect();
@@ -1215,10 +1462,7 @@ impl Emit<'_> {
                     },
                     // `defer!(panic_any(v))` (Go's `defer panic(v)`): a call that never returns is
                     // the point, not unreachable code to warn about.
-                    quote_spanned! {span=> move || {
-                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
-                        ::godefer::__private::discard(#c(#(#uses),*));
-                    }},
+                    wrap(quote!(#c(#(#uses),*))),
                     false,
                 )
             }
@@ -1233,16 +1477,16 @@ impl Emit<'_> {
                 let r = gen("recv", id);
                 let rv = gen("receiver", id);
                 let (names, uses) = arg_locals(id, &args);
+                let call = stmt(quote!(#rv.#method #turbofish(#(#uses),*)));
                 (
                     quote! {
                         let #r = #receiver;
                         #(let #names = #args;)*
                     },
-                    quote_spanned! {span=> move || {
+                    quote_spanned! {span=> #head {
                         #[allow(unused_mut)]
                         let mut #rv = #r;
-                        #[allow(unreachable_code, clippy::diverging_sub_expression)]
-                        ::godefer::__private::discard(#rv.#method #turbofish(#(#uses),*));
+                        #call
                     }},
                     false,
                 )
@@ -1292,21 +1536,7 @@ impl Emit<'_> {
                 };
                 (TokenStream::new(), closure, *takes_result)
             }
-        };
-        if site.gate == ast::Gate::Always {
-            let kind = if takes_result { Kind::Ret } else { Kind::Call };
-            return Some(Parts {
-                setup,
-                closure,
-                mode,
-                kind,
-            });
-        }
-        Some(Parts {
-            setup,
-            closure: self.gated(id, closure, takes_result),
-            mode,
-            kind: Kind::Outcome,
+            Form::Async { .. } | Form::Awaited { .. } => return None,
         })
     }
 
@@ -1379,7 +1609,7 @@ fn mode_of(form: Option<&Form>) -> TokenStream {
             literal_callee: true,
             ..
         }) => quote!(EXACT),
-        Some(Form::Call { .. } | Form::Method { .. }) => quote!(CALL),
+        Some(Form::Call { .. } | Form::Method { .. } | Form::Awaited { .. }) => quote!(CALL),
         Some(Form::Closure { is_frame: true, .. }) => quote!(CALL),
         _ => quote!(EXACT),
     };

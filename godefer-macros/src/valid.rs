@@ -3,14 +3,8 @@
 use syn::spanned::Spanned;
 use syn::Signature;
 
-/// `async fn` and `const fn` cannot be lowered (yet): spanned on the keyword.
+/// A `const fn` cannot be lowered: spanned on the keyword.
 pub fn signature(sig: &Signature) -> Result<(), syn::Error> {
-    if let Some(a) = &sig.asyncness {
-        return Err(syn::Error::new(
-            a.span(),
-            "`#[godefer::func]` does not support `async fn` yet",
-        ));
-    }
     if let Some(c) = &sig.constness {
         return Err(syn::Error::new(
             c.span(),
