@@ -1,0 +1,537 @@
+//! `#[godefer::func]` on `async fn`: Go's defer, recover and result access across `.await`, on
+//! tokio (current-thread and multi-thread) and on futures' executor.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use godefer::{recover, Panic};
+
+/// A log shared by tasks (they may run on any thread).
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<String>>>);
+
+impl Log {
+    fn p(&self, s: impl ToString) {
+        self.0.lock().unwrap().push(s.to_string());
+    }
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+fn shown(r: Option<Panic>) -> String {
+    match r {
+        Some(p) => format!("Some({p})"),
+        None => "None".to_string(),
+    }
+}
+
+/// Pending once, then ready: a point where the task yields to the executor.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+fn yield_now() -> YieldOnce {
+    YieldOnce(false)
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+fn parse(s: &str) -> Result<u32, String> {
+    s.parse().map_err(|_| format!("bad {s}"))
+}
+
+#[godefer::func]
+async fn exits(log: Log, how: &str) -> Result<u32, String> {
+    let l = log.clone();
+    defer!(move || l.p("first registered, last run"));
+    let l = log;
+    defer!(move |ret: &mut Result<u32, String>| {
+        l.p(format!("sees {ret:?}"));
+        if let Ok(n) = ret {
+            *n += 100;
+        }
+    });
+    yield_now().await;
+    if how == "return" {
+        return Ok(1);
+    }
+    let n = parse(how)?;
+    yield_now().await;
+    Ok(n)
+}
+
+#[test]
+fn completion_return_and_question_mark_run_the_defers_newest_first_and_may_change_the_result() {
+    let log = Log::default();
+    let cases = [("7", Ok(107)), ("return", Ok(101)), ("x", Err("bad x".to_string()))];
+    for (how, want) in cases {
+        assert_eq!(futures::executor::block_on(exits(log.clone(), how)), want);
+        let seen = match &want {
+            Ok(n) => format!("sees Ok({})", n - 100),
+            Err(e) => format!("sees Err({e:?})"),
+        };
+        assert_eq!(log.take(), [seen.as_str(), "first registered, last run"]);
+    }
+}
+
+#[godefer::func]
+async fn recovers(log: Log, before_await: bool) -> Result<u32, String> {
+    let l = log.clone();
+    defer!(move || l.p("cleanup"));
+    defer!(|ret: &mut Result<u32, String>| {
+        if let Some(p) = recover() {
+            *ret = Err(format!("recovered: {p}"));
+        }
+    });
+    log.p(format!("recover in the body: {}", shown(recover())));
+    if before_await {
+        panic!("early");
+    }
+    yield_now().await;
+    panic!("late");
+}
+
+#[test]
+fn a_panic_before_or_after_an_await_is_recovered_by_a_deferred_closure() {
+    let log = Log::default();
+    let rt = current_thread();
+    assert_eq!(
+        rt.block_on(recovers(log.clone(), true)),
+        Err("recovered: early".to_string())
+    );
+    assert_eq!(log.take(), ["recover in the body: None", "cleanup"]);
+    assert_eq!(
+        rt.block_on(recovers(log.clone(), false)),
+        Err("recovered: late".to_string())
+    );
+    assert_eq!(log.take(), ["recover in the body: None", "cleanup"]);
+}
+
+#[godefer::func]
+async fn escapes(log: Log) -> u32 {
+    let l = log.clone();
+    defer!(move || l.p("deferred ran"));
+    let l = log.clone();
+    defer!(async move {
+        yield_now().await;
+        l.p("awaited deferred ran");
+    });
+    yield_now().await;
+    panic!("boom");
+}
+
+#[test]
+fn an_unrecovered_panic_reaches_the_join_handle_after_every_deferred_call_ran() {
+    for rt in [current_thread(), multi_thread()] {
+        let log = Log::default();
+        let err = rt
+            .block_on(async { tokio::spawn(escapes(log.clone())).await })
+            .unwrap_err();
+        let payload = err.into_panic();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+        assert_eq!(log.take(), ["awaited deferred ran", "deferred ran"]);
+    }
+}
+
+#[godefer::func]
+async fn mixed_order(log: Log) {
+    let l = log.clone();
+    defer!(move || l.p("sync 1"));
+    defer!(async {
+        log.p("awaited 2 starts");
+        yield_now().await;
+        log.p("awaited 2 ends");
+    });
+    let l = log.clone();
+    defer!(move || l.p("sync 3"));
+    let l = log.clone();
+    defer!(note_later(l, "awaited call 4").await);
+    log.p("body");
+}
+
+async fn note_later(log: Log, what: &'static str) {
+    yield_now().await;
+    log.p(what);
+}
+
+#[test]
+fn awaited_deferred_calls_run_in_lifo_order_with_the_sync_ones() {
+    let log = Log::default();
+    futures::executor::block_on(mixed_order(log.clone()));
+    assert_eq!(
+        log.take(),
+        [
+            "body",
+            "awaited call 4",
+            "sync 3",
+            "awaited 2 starts",
+            "awaited 2 ends",
+            "sync 1"
+        ]
+    );
+}
+
+#[godefer::func]
+async fn recover_after_awaiting(log: Log) -> Result<(), String> {
+    defer!(async |ret: &mut Result<(), String>| {
+        yield_now().await;
+        log.p(format!("panicking: {}", godefer::panicking()));
+        yield_now().await;
+        if let Some(p) = recover() {
+            *ret = Err(format!("recovered after awaiting: {p}"));
+        }
+    });
+    yield_now().await;
+    panic!("late");
+}
+
+#[test]
+fn an_awaited_deferred_call_recovers_after_awaiting_even_on_another_thread() {
+    let rt = multi_thread();
+    for _ in 0..20 {
+        let log = Log::default();
+        let got = rt
+            .block_on(async { tokio::spawn(recover_after_awaiting(log.clone())).await })
+            .unwrap();
+        assert_eq!(got, Err("recovered after awaiting: late".to_string()));
+        assert_eq!(log.take(), ["panicking: true"]);
+    }
+}
+
+/// Task A panics; its awaited deferred call waits for task B, which meanwhile runs on the same
+/// thread, asks `recover` in its body and then recovers a panic of its own.
+#[godefer::func]
+async fn task_a(rx: tokio::sync::oneshot::Receiver<()>) -> String {
+    defer!(async |ret: &mut String| {
+        let _ = rx.await;
+        *ret = format!("A recovered {}", shown(recover()));
+    });
+    yield_now().await;
+    panic!("A's panic");
+}
+
+#[godefer::func]
+async fn task_b(log: Log, tx: tokio::sync::oneshot::Sender<()>) -> String {
+    defer!(|ret: &mut String| *ret = format!("B recovered {}", shown(recover())));
+    log.p(format!(
+        "B's body: recover {}, panicking {}",
+        shown(recover()),
+        godefer::panicking()
+    ));
+    let _ = tx.send(());
+    yield_now().await;
+    panic!("B's panic");
+}
+
+#[test]
+fn two_tasks_interleaved_on_one_thread_never_see_each_others_panic() {
+    let rt = current_thread();
+    let log = Log::default();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (a, b) = rt.block_on(async {
+        let a = tokio::spawn(task_a(rx));
+        let b = tokio::spawn(task_b(log.clone(), tx));
+        (a.await.unwrap(), b.await.unwrap())
+    });
+    assert_eq!(a, "A recovered Some(A's panic)");
+    assert_eq!(b, "B recovered Some(B's panic)");
+    assert_eq!(log.take(), ["B's body: recover None, panicking false"]);
+}
+
+#[godefer::func]
+async fn helper_recovers(log: Log) {
+    defer!(|| {});
+    log.p(format!("helper: {}", shown(recover())));
+}
+
+#[godefer::func]
+async fn directness(log: Log, how: u8) -> u32 {
+    let l = log.clone();
+    match how {
+        // Go's `defer helper()`: the deferred call is the helper, whose body recovers.
+        0 => defer!(helper_recovers(l).await),
+        // A godefer function that the deferred call calls: its `recover` is one level too
+        // deep; the deferred call's own works.
+        1 => defer!(async move {
+            helper_recovers(l.clone()).await;
+            l.p(format!("then the deferred call itself: {}", shown(recover())));
+        }),
+        // Only the too-deep one: the panic goes on.
+        _ => defer!(async move { helper_recovers(l).await }),
+    }
+    yield_now().await;
+    panic!("p");
+}
+
+#[test]
+fn recover_is_direct_only_as_in_a_sync_frame() {
+    let log = Log::default();
+    let rt = current_thread();
+    let run = |how| rt.block_on(async { tokio::spawn(directness(log.clone(), how)).await });
+    assert_eq!(run(0).unwrap(), 0);
+    assert_eq!(log.take(), ["helper: Some(p)"]);
+    assert_eq!(run(1).unwrap(), 0);
+    assert_eq!(
+        log.take(),
+        ["helper: None", "then the deferred call itself: Some(p)"]
+    );
+    let err = run(2).unwrap_err().into_panic();
+    assert_eq!(err.downcast_ref::<&str>(), Some(&"p"));
+    assert_eq!(log.take(), ["helper: None"]);
+}
+
+#[godefer::func]
+async fn at_exit(log: Log) -> u32 {
+    let mut ok = false;
+    let mut count = 0;
+    defer!(|| log.p(format!("ok = {ok}, count = {count}")));
+    yield_now().await;
+    count += 1;
+    yield_now().await;
+    ok = true;
+    count
+}
+
+#[test]
+fn a_top_level_closure_reads_the_final_values_and_the_body_goes_on_using_them() {
+    let log = Log::default();
+    assert_eq!(futures::executor::block_on(at_exit(log.clone())), 1);
+    assert_eq!(log.take(), ["ok = true, count = 1"]);
+}
+
+struct Never;
+
+impl Future for Never {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        Poll::Pending
+    }
+}
+
+#[godefer::func]
+async fn cancelled(log: Log, nested: bool) -> Result<u32, String> {
+    let l = log.clone();
+    defer!(move || l.p("sync 1"));
+    let l = log.clone();
+    defer!(async move { l.p("awaited 2: never runs on cancellation") });
+    let l = log.clone();
+    defer!(move |ret: &mut Result<u32, String>| l.p(format!("ret 3 sees {ret:?}")));
+    let l = log.clone();
+    errdefer!(move || l.p("errdefer 4"));
+    let l = log.clone();
+    okdefer!(move || l.p("okdefer 5: not on cancellation"));
+    if nested {
+        let l = log.clone();
+        defer!(move || l.p("nested 6"));
+    }
+    log.p("body waits");
+    Never.await;
+    Ok(1)
+}
+
+#[test]
+fn a_dropped_future_runs_its_registered_sync_defers_newest_first_exactly_once() {
+    for nested in [false, true] {
+        let log = Log::default();
+        {
+            let mut fut = Box::pin(cancelled(log.clone(), nested));
+            let waker = futures::task::noop_waker();
+            let mut cx = Context::from_waker(&waker);
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+            assert_eq!(log.take(), ["body waits"]);
+        }
+        let mut want = vec!["errdefer 4", "sync 1"];
+        if nested {
+            want.insert(0, "nested 6");
+        }
+        assert_eq!(log.take(), want);
+    }
+}
+
+#[test]
+fn timeout_and_select_cancel_as_a_drop_does() {
+    let rt = current_thread();
+    let log = Log::default();
+    let r = rt.block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_millis(5),
+            cancelled(log.clone(), true),
+        )
+        .await
+    });
+    assert!(r.is_err());
+    assert_eq!(
+        log.take(),
+        ["body waits", "nested 6", "errdefer 4", "sync 1"]
+    );
+    rt.block_on(async {
+        tokio::select! {
+            _ = cancelled(log.clone(), false) => unreachable!(),
+            _ = tokio::task::yield_now() => {}
+        }
+    });
+    assert_eq!(log.take(), ["body waits", "errdefer 4", "sync 1"]);
+}
+
+#[godefer::func]
+async fn returning_then_cancelled(log: Log) -> u32 {
+    let l = log.clone();
+    defer!(move |ret: &mut u32| l.p(format!("ret sees {ret}")));
+    defer!(async { Never.await });
+    5
+}
+
+#[test]
+fn a_ret_closure_runs_on_cancellation_only_if_there_is_a_result() {
+    let log = Log::default();
+    {
+        let mut fut = Box::pin(returning_then_cancelled(log.clone()));
+        let waker = futures::task::noop_waker();
+        assert!(fut
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+    }
+    assert_eq!(log.take(), ["ret sees 5"]);
+}
+
+#[godefer::func]
+async fn panics_when_cancelled(log: Log) {
+    let l = log.clone();
+    defer!(move || l.p("older one still runs"));
+    defer!(move || panic!("cleanup failed"));
+    let l = log.clone();
+    // Made at exit (it would borrow what the body uses): it cannot run on cancellation.
+    defer!(|| l.p("a top-level closure that is not `move`"));
+    Never.await;
+}
+
+#[test]
+fn a_deferred_call_that_panics_on_cancellation_panics_out_of_the_drop_after_the_others_ran() {
+    let log = Log::default();
+    let mut fut = Box::pin(panics_when_cancelled(log.clone()));
+    let waker = futures::task::noop_waker();
+    assert!(fut
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_pending());
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(fut))).unwrap_err();
+    assert_eq!(err.downcast_ref::<&str>(), Some(&"cleanup failed"));
+    assert_eq!(log.take(), ["older one still runs"]);
+}
+
+#[godefer::func]
+async fn cancelled_while_panicking(log: Log) {
+    let l = log.clone();
+    defer!(move || l.p("sync runs, recover: none at cancellation"));
+    defer!(async { Never.await });
+    panic!("pending");
+}
+
+#[test]
+fn a_future_cancelled_while_handling_a_panic_raises_it_from_the_drop() {
+    let log = Log::default();
+    let mut fut = Box::pin(cancelled_while_panicking(log.clone()));
+    let waker = futures::task::noop_waker();
+    assert!(fut
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_pending());
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(fut))).unwrap_err();
+    assert_eq!(err.downcast_ref::<&str>(), Some(&"pending"));
+    assert_eq!(log.take(), ["sync runs, recover: none at cancellation"]);
+}
+
+struct Account {
+    log: Log,
+    balance: u64,
+}
+
+impl Account {
+    #[godefer::func]
+    async fn withdraw(&mut self, amount: u64) -> Result<u64, String> {
+        defer!(self.audit("withdraw"));
+        yield_now().await;
+        if amount > self.balance {
+            return Err("insufficient".into());
+        }
+        self.balance -= amount;
+        Ok(self.balance)
+    }
+
+    fn audit(&self, what: &str) {
+        self.log.p(format!("{what}: balance {}", self.balance));
+    }
+}
+
+trait Store {
+    async fn put(&self, log: &Log, v: u32) -> u32;
+}
+
+impl Store for Account {
+    #[godefer::func]
+    async fn put(&self, log: &Log, v: u32) -> u32 {
+        defer!(log.p(format!("put {v}")));
+        yield_now().await;
+        v * 2
+    }
+}
+
+#[test]
+fn methods_and_trait_impls() {
+    let log = Log::default();
+    let mut a = Account {
+        log: log.clone(),
+        balance: 10,
+    };
+    futures::executor::block_on(async {
+        assert_eq!(a.withdraw(3).await, Ok(7));
+        assert_eq!(a.withdraw(30).await, Err("insufficient".into()));
+        assert_eq!(a.put(&log, 4).await, 8);
+    });
+    assert_eq!(
+        log.take(),
+        ["withdraw: balance 7", "withdraw: balance 7", "put 4"]
+    );
+}
+
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn the_future_is_send_when_what_it_holds_is() {
+    let log = Log::default();
+    let fut = exits(log.clone(), "1");
+    assert_send(&fut);
+    let rt = multi_thread();
+    assert_eq!(rt
+            .block_on(async { tokio::spawn(fut).await })
+            .unwrap(), Ok(101));
+}
