@@ -107,7 +107,22 @@ impl Head {
     pub fn new() -> Head {
         Head(Cell::new(ptr::null()))
     }
+
+    /// Whether no record was registered after `mark` (or all those ran).
+    #[inline(always)]
+    pub(crate) fn is_at(&self, mark: Mark) -> bool {
+        self.0.get() == mark.0
+    }
 }
+
+// SAFETY: a `Head` is a list of records that only a frame's methods follow, from the code of
+// the frame that owns it (item 3 of `Frame::new`'s contract); no method usable without a frame
+// reads or writes it. In an `async fn` the frame and its head are locals of one future, which
+// one thread at a time polls or drops (see `AsyncFrame`), so moving it or sharing references to
+// it with the thread that polls next races with nothing.
+unsafe impl Send for Head {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Head {}
 
 impl FrameCore {
     /// Whether this frame registered itself (see [`Cold`]). Only the innermost registered
@@ -1263,6 +1278,11 @@ unsafe fn run_records(
 /// The position of the newest record when a scope started. Not public API.
 #[derive(Clone, Copy)]
 pub struct Mark(*const RecordHeader);
+
+// SAFETY: an address compared with a `Head`'s, never followed by itself (see `Head`).
+unsafe impl Send for Mark {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Mark {}
 
 /// Carries the borrows of a deferred call stored in a heap record until the macro's scope runs
 /// it, so the borrow checker sees them as it would for a local. Not public API.

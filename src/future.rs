@@ -32,13 +32,12 @@
 #![allow(missing_docs)] // reached only through `__private`, which is not public API
 
 use std::cell::Cell;
-use std::future::{poll_fn, Future};
+use std::future::Future;
 use std::ops::Deref;
-use std::pin::{pin, Pin};
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::frame::{catch, Frame, FrameCore, ResultSlot};
-use crate::state;
+use crate::frame::{catch, Frame, FrameCore, Head, Mark, ResultSlot};
 use crate::zero::ZeroSource;
 
 /// The frame of one call of an `async fn` lowered by `#[godefer::func]`. Not public API: made
@@ -113,9 +112,17 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// The whole body: polls it with the frame entered, then ends the call as
     /// [`Frame::finish`] does (the result, or the frame's panic raised again from the poll).
-    pub async fn scope<B: Future<Output = ()>>(&self, body: B, name: &'static str) -> R {
-        let mut body = pin!(body);
-        poll_fn(|cx| self.poll_scope(body.as_mut(), cx, name)).await
+    #[inline(always)]
+    pub fn scope<B: Future<Output = ()>>(
+        &self,
+        body: B,
+        name: &'static str,
+    ) -> Scope<'_, R, Z, S, B> {
+        Scope {
+            frame: self,
+            body,
+            name,
+        }
     }
 
     fn poll_scope<B: Future<Output = ()>>(
@@ -147,33 +154,20 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// A scope of the body (the async twin of [`Frame::nest`]): a panic in any of its polls is
     /// kept by the frame, and the scope is over.
-    pub async fn nest_async<B: Future<Output = ()>>(&self, body: B) {
-        let mut body = pin!(body);
-        poll_fn(|cx| match catch(|| body.as_mut().poll(cx)) {
-            Ok(poll) => poll,
-            Err(payload) => {
-                self.core().caught_in_poll(payload);
-                Poll::Ready(())
-            }
-        })
-        .await
+    #[inline(always)]
+    pub fn nest_async<B: Future<Output = ()>>(&self, body: B) -> Nest<'_, R, Z, S, B> {
+        Nest { frame: self, body }
     }
 
     /// Runs an awaited deferred call: each of its polls as a sync deferred call runs (`recover`
     /// armed during each while the frame is panicking; `MODE` as for [`Frame::run`]), a panic
     /// ending it.
-    pub async fn run_async<const MODE: u8, F: Future<Output = ()>>(&self, call: F) {
-        let mut call = pin!(call);
-        poll_fn(|cx| {
-            self.core().before_poll(MODE);
-            let result = catch(|| call.as_mut().poll(cx).is_ready());
-            if self.core().after_poll(result) {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-        .await
+    #[inline(always)]
+    pub fn run_async<const MODE: u8, F: Future<Output = ()>>(
+        &self,
+        call: F,
+    ) -> RunAsync<'_, R, Z, S, F, MODE> {
+        RunAsync { frame: self, call }
     }
 
     /// Runs an awaited deferred closure that takes the result (`defer!(async |ret| ..)`): the
@@ -185,21 +179,58 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         self.frame.set_result(value);
     }
 
-    /// Runs what a cancellation guard held, entered in the frame as a poll would be, with
-    /// `recover` returning `None`.
-    fn run_cancelled(&self, f: impl FnOnce()) {
+    /// Runs what a cancellation guard held, entered in the frame as a poll would be: as the
+    /// exit would have run it.
+    fn run_cancelled<const MODE: u8>(&self, f: impl FnOnce()) {
+        self.cancelling(|| self.frame.run::<MODE, _>(f));
+    }
+
+    /// Runs `f` entered in the frame as a poll would be (a cancellation's work).
+    fn cancelling(&self, f: impl FnOnce()) {
         self.core().enter_poll(self.kept.get());
         let leave = Leave {
             frame: self,
             done: false,
         };
-        self.frame.run::<{ state::arm::NEVER }, _>(f);
+        f();
         drop(leave);
     }
 
-    /// Guards a deferred call registered at its `defer!` until it runs (see [`OnCancel`]).
+    /// Guards the records registered after `mark` (frame and heap strategies) until they run;
+    /// if the future is dropped first, the guard's drop runs them (see [`RecordsGuard`]).
     #[inline(always)]
-    pub fn on_cancel<F: FnOnce()>(&self, f: F) -> OnCancel<'_, R, Z, S, Call<F>> {
+    pub fn records_guard<'a>(&'a self, head: &'a Head, mark: Mark) -> RecordsGuard<'a, R, Z, S> {
+        RecordsGuard {
+            frame: self,
+            head,
+            mark,
+            heap: false,
+        }
+    }
+
+    /// As [`AsyncFrame::records_guard`], for heap records.
+    #[inline(always)]
+    pub fn heap_records_guard<'a>(
+        &'a self,
+        head: &'a Head,
+        mark: Mark,
+    ) -> RecordsGuard<'a, R, Z, S> {
+        RecordsGuard {
+            frame: self,
+            head,
+            mark,
+            heap: true,
+        }
+    }
+
+    /// Guards a deferred call registered at its `defer!` until it runs (see [`OnCancel`]).
+    /// `MODE`: how it may recover, if the cancellation runs it while the future was handling
+    /// a panic.
+    #[inline(always)]
+    pub fn on_cancel<const MODE: u8, F: FnOnce()>(
+        &self,
+        f: F,
+    ) -> OnCancel<'_, R, Z, S, Call<MODE, F>> {
         OnCancel {
             frame: self,
             call: Some(Call(f)),
@@ -208,7 +239,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// As [`AsyncFrame::on_cancel`], for a `|ret|` closure.
     #[inline(always)]
-    pub fn on_cancel_ret<F: FnOnce(&mut R)>(&self, f: F) -> OnCancel<'_, R, Z, S, WithRet<F>> {
+    pub fn on_cancel_ret<const MODE: u8, F: FnOnce(&mut R)>(
+        &self,
+        f: F,
+    ) -> OnCancel<'_, R, Z, S, WithRet<MODE, F>> {
         OnCancel {
             frame: self,
             call: Some(WithRet(f)),
@@ -217,10 +251,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// As [`AsyncFrame::on_cancel`], for an `errdefer!`/`okdefer!` closure.
     #[inline(always)]
-    pub fn on_cancel_outcome<F: FnOnce(bool, Option<&mut R>)>(
+    pub fn on_cancel_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
         &self,
         f: F,
-    ) -> OnCancel<'_, R, Z, S, WithOutcome<F>> {
+    ) -> OnCancel<'_, R, Z, S, WithOutcome<MODE, F>> {
         OnCancel {
             frame: self,
             call: Some(WithOutcome(f)),
@@ -229,15 +263,19 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// Fills the guard of a `defer!` in a nested block.
     #[inline(always)]
-    pub fn fill_cancel<F: FnOnce()>(&self, slot: &mut OnCancel<'_, R, Z, S, Call<F>>, f: F) {
+    pub fn fill_cancel<const MODE: u8, F: FnOnce()>(
+        &self,
+        slot: &mut OnCancel<'_, R, Z, S, Call<MODE, F>>,
+        f: F,
+    ) {
         slot.call = Some(Call(f));
     }
 
     /// As [`AsyncFrame::fill_cancel`], for a `|ret|` closure.
     #[inline(always)]
-    pub fn fill_cancel_ret<F: FnOnce(&mut R)>(
+    pub fn fill_cancel_ret<const MODE: u8, F: FnOnce(&mut R)>(
         &self,
-        slot: &mut OnCancel<'_, R, Z, S, WithRet<F>>,
+        slot: &mut OnCancel<'_, R, Z, S, WithRet<MODE, F>>,
         f: F,
     ) {
         slot.call = Some(WithRet(f));
@@ -245,9 +283,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// As [`AsyncFrame::fill_cancel`], for an `errdefer!`/`okdefer!` closure.
     #[inline(always)]
-    pub fn fill_cancel_outcome<F: FnOnce(bool, Option<&mut R>)>(
+    pub fn fill_cancel_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
         &self,
-        slot: &mut OnCancel<'_, R, Z, S, WithOutcome<F>>,
+        slot: &mut OnCancel<'_, R, Z, S, WithOutcome<MODE, F>>,
         f: F,
     ) {
         slot.call = Some(WithOutcome(f));
@@ -297,32 +335,39 @@ pub trait Cancel<R, Z, S> {
     fn cancel(self, frame: &AsyncFrame<R, Z, S>);
 }
 
-/// A `FnOnce()` deferred call. Not public API.
-pub struct Call<F>(F);
+/// A `FnOnce()` deferred call, which recovers as `MODE` says. Not public API.
+pub struct Call<const MODE: u8, F>(F);
 /// A `|ret|` closure. Not public API.
-pub struct WithRet<F>(F);
+pub struct WithRet<const MODE: u8, F>(F);
 /// An `errdefer!`/`okdefer!` closure. Not public API.
-pub struct WithOutcome<F>(F);
+pub struct WithOutcome<const MODE: u8, F>(F);
 
-impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce()> Cancel<R, Z, S> for Call<F> {
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, const MODE: u8, F: FnOnce()> Cancel<R, Z, S>
+    for Call<MODE, F>
+{
     fn cancel(self, frame: &AsyncFrame<R, Z, S>) {
-        frame.run_cancelled(self.0);
+        frame.run_cancelled::<MODE>(self.0);
     }
 }
 
-impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(&mut R)> Cancel<R, Z, S> for WithRet<F> {
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, const MODE: u8, F: FnOnce(&mut R)> Cancel<R, Z, S>
+    for WithRet<MODE, F>
+{
     fn cancel(self, frame: &AsyncFrame<R, Z, S>) {
         // Only with a result: a cancelled call has none unless it was returning.
-        frame.run_cancelled(|| frame.frame.with_result_if_any(self.0));
+        frame.run_cancelled::<MODE>(|| frame.frame.with_result_if_any(self.0));
     }
 }
 
-impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, F: FnOnce(bool, Option<&mut R>)> Cancel<R, Z, S>
-    for WithOutcome<F>
+impl<R, Z, S, const MODE: u8, F> Cancel<R, Z, S> for WithOutcome<MODE, F>
+where
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    F: FnOnce(bool, Option<&mut R>),
 {
     fn cancel(self, frame: &AsyncFrame<R, Z, S>) {
         // A cancelled call did not complete: a failure.
-        frame.run_cancelled(|| frame.frame.with_outcome_as(true, self.0));
+        frame.run_cancelled::<MODE>(|| frame.frame.with_outcome_as(true, self.0));
     }
 }
 
@@ -342,21 +387,21 @@ impl<R, Z, S, D: Cancel<R, Z, S>> OnCancel<'_, R, Z, S, D> {
     }
 }
 
-impl<F> Call<F> {
+impl<const MODE: u8, F> Call<MODE, F> {
     #[inline(always)]
     pub fn get(self) -> F {
         self.0
     }
 }
 
-impl<F> WithRet<F> {
+impl<const MODE: u8, F> WithRet<MODE, F> {
     #[inline(always)]
     pub fn get(self) -> F {
         self.0
     }
 }
 
-impl<F> WithOutcome<F> {
+impl<const MODE: u8, F> WithOutcome<MODE, F> {
     #[inline(always)]
     pub fn get(self) -> F {
         self.0
@@ -367,6 +412,109 @@ impl<R, Z, S, D: Cancel<R, Z, S>> Drop for OnCancel<'_, R, Z, S, D> {
     fn drop(&mut self) {
         if let Some(call) = self.call.take() {
             call.cancel(self.frame);
+        }
+    }
+}
+
+/// Runs the records registered after its mark if they are still pending when it is dropped: the
+/// future was dropped (cancelled) before the scope that runs them ended. Declared after the
+/// scope's records and `Keep` slots, so it is dropped before them (and before what their calls
+/// borrow, which the `Keep`s make outlive them), and inner scopes' guards before outer ones:
+/// newest first. Not public API.
+pub struct RecordsGuard<'a, R, Z: ZeroSource<R>, S: ResultSlot<R>> {
+    frame: &'a AsyncFrame<R, Z, S>,
+    head: &'a Head,
+    mark: Mark,
+    /// Heap records (else frame records).
+    heap: bool,
+}
+
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Drop for RecordsGuard<'_, R, Z, S> {
+    fn drop(&mut self) {
+        if self.head.is_at(self.mark) {
+            return;
+        }
+        let (head, mark) = (self.head, self.mark);
+        if self.heap {
+            self.frame
+                .cancelling(|| self.frame.frame.run_heap_down_to(head, mark));
+        } else {
+            self.frame
+                .cancelling(|| self.frame.frame.run_down_to(head, mark));
+        }
+    }
+}
+
+/// The future of [`AsyncFrame::scope`]. Not public API.
+pub struct Scope<'a, R, Z, S, B> {
+    frame: &'a AsyncFrame<R, Z, S>,
+    body: B,
+    name: &'static str,
+}
+
+/// The future of [`AsyncFrame::nest_async`]. Not public API.
+pub struct Nest<'a, R, Z, S, B> {
+    frame: &'a AsyncFrame<R, Z, S>,
+    body: B,
+}
+
+/// The future of [`AsyncFrame::run_async`]. Not public API.
+pub struct RunAsync<'a, R, Z, S, F, const MODE: u8> {
+    frame: &'a AsyncFrame<R, Z, S>,
+    call: F,
+}
+
+// The three futures pin their inner future structurally: it is only ever reached through
+// `Pin::new_unchecked` on a pinned `self`, never moved out, and none of them has a `Drop` (nor
+// is `Unpin` unless the inner future is, by the auto trait), so the pin promise holds for it.
+
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>> Future
+    for Scope<'_, R, Z, S, B>
+{
+    type Output = R;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        // SAFETY: structural pinning of `body` (see above); `frame` and `name` are not pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above.
+        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        this.frame.poll_scope(body, cx, this.name)
+    }
+}
+
+impl<R, Z, S, B: Future<Output = ()>> Future for Nest<'_, R, Z, S, B> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: structural pinning of `body` (see above).
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above.
+        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        match catch(|| body.poll(cx)) {
+            Ok(poll) => poll,
+            Err(payload) => {
+                this.frame.frame.core().caught_in_poll(payload);
+                Poll::Ready(())
+            }
+        }
+    }
+}
+
+impl<R, Z, S, F: Future<Output = ()>, const MODE: u8> Future for RunAsync<'_, R, Z, S, F, MODE> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: structural pinning of `call` (see above).
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above.
+        let call = unsafe { Pin::new_unchecked(&mut this.call) };
+        let core = this.frame.frame.core();
+        core.before_poll(MODE);
+        let result = catch(|| call.poll(cx).is_ready());
+        if core.after_poll(result) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }

@@ -19,7 +19,9 @@
 //! | [`arm`], [`pool_counts`], [`POOL_CAPS`], [`as_frame`], [`as_heap`] | none | constants, counters, and the macro under other names |
 
 pub use crate::frame::{Frame, Head, Keep, Mark, OptSlot, ResultSlot, UnitSlot};
-pub use crate::future::{AsyncFrame, Call, Cancel, OnCancel, WithOutcome, WithRet};
+pub use crate::future::{
+    AsyncFrame, Call, Cancel, Nest, OnCancel, RecordsGuard, RunAsync, Scope, WithOutcome, WithRet,
+};
 pub use crate::question::{branch, from_residual, Branch, FromResidual};
 pub use crate::record::StackRecord;
 pub use crate::zero::{

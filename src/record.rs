@@ -55,6 +55,12 @@ pub struct StackRecord<F> {
     call: UnsafeCell<MaybeUninit<F>>,
 }
 
+// SAFETY: a stack record holds a deferred call `F` and the header linking it into its frame's
+// `Head`; only the frame's methods reach either, from the code of the frame that declared it.
+// In an `async fn` it is a local of the future, which one thread at a time polls or drops (see
+// `AsyncFrame`), so it may move with the future when the call it holds may.
+unsafe impl<F: Send> Send for StackRecord<F> {}
+
 impl<F> StackRecord<F> {
     #[allow(clippy::new_without_default)]
     #[inline(always)]

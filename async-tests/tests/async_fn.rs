@@ -67,6 +67,8 @@ fn parse(s: &str) -> Result<u32, String> {
     s.parse().map_err(|_| format!("bad {s}"))
 }
 
+macro_rules! cases {
+    () => {
 #[godefer::func]
 async fn exits(log: Log, how: &str) -> Result<u32, String> {
     let l = log.clone();
@@ -534,4 +536,120 @@ fn the_future_is_send_when_what_it_holds_is() {
     assert_eq!(rt
             .block_on(async { tokio::spawn(fut).await })
             .unwrap(), Ok(101));
+}
+
+#[godefer::func]
+async fn in_a_loop(log: Log, n: u32, cancel: bool) -> u32 {
+    let mut sum = 0;
+    for i in 0..n {
+        let l = log.clone();
+        defer!(move || l.p(format!("loop {i}")));
+        yield_now().await;
+        sum += i;
+    }
+    if cancel {
+        Never.await;
+    }
+    sum
+}
+
+#[test]
+fn defers_in_a_loop_run_at_exit_or_at_cancellation_newest_first() {
+    let log = Log::default();
+    assert_eq!(futures::executor::block_on(in_a_loop(log.clone(), 3, false)), 3);
+    assert_eq!(log.take(), ["loop 2", "loop 1", "loop 0"]);
+    {
+        let mut fut = Box::pin(in_a_loop(log.clone(), 3, true));
+        let waker = futures::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        for _ in 0..5 {
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+        }
+        assert!(log.take().is_empty());
+    }
+    assert_eq!(log.take(), ["loop 2", "loop 1", "loop 0"]);
+    // Cancelled in the middle of the loop: what was registered so far.
+    {
+        let mut fut = Box::pin(in_a_loop(log.clone(), 3, true));
+        let waker = futures::task::noop_waker();
+        assert!(fut
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+    }
+    assert_eq!(log.take(), ["loop 0"]);
+}
+
+#[godefer::func]
+async fn many(log: Log, fail: bool) -> Result<u32, String> {
+    let l = log.clone();
+    defer!(move || l.p("d1"));
+    let l = log.clone();
+    defer!(move || l.p("d2"));
+    let l = log.clone();
+    defer!(move || l.p("d3"));
+    let l = log.clone();
+    defer!(move || l.p("d4"));
+    yield_now().await;
+    let l = log.clone();
+    defer!(move || l.p("d5"));
+    let l = log.clone();
+    defer!(move || l.p("d6"));
+    let l = log.clone();
+    defer!(move || l.p("d7"));
+    let l = log.clone();
+    defer!(move || l.p("d8"));
+    let l = log.clone();
+    defer!(move |r: &mut Result<u32, String>| {
+        if let Some(p) = recover() {
+            *r = Err(p.to_string());
+        }
+        l.p(format!("d9 {r:?}"));
+    });
+    if fail {
+        return Err(parse("x").unwrap_err());
+    }
+    yield_now().await;
+    if log.0.lock().unwrap().is_empty() {
+        panic!("nine");
+    }
+    Ok(9)
+}
+
+#[test]
+fn nine_defers_and_three_exits() {
+    let log = Log::default();
+    assert_eq!(
+        futures::executor::block_on(many(log.clone(), false)),
+        Err("nine".into())
+    );
+    let mut want = vec!["d9 Err(\"nine\")".to_string()];
+    want.extend((1..=8).rev().map(|i| format!("d{i}")));
+    assert_eq!(log.take(), want);
+    assert_eq!(
+        futures::executor::block_on(many(log.clone(), true)),
+        Err("bad x".into())
+    );
+    want[0] = "d9 Err(\"bad x\")".to_string();
+    assert_eq!(log.take(), want);
+}
+
+    };
+}
+
+mod open_coded {
+    use super::*;
+    cases!();
+}
+
+mod frame {
+    use super::*;
+    use godefer::__private::as_frame as godefer;
+    cases!();
+}
+
+mod heap {
+    use super::*;
+    use godefer::__private::as_heap as godefer;
+    cases!();
 }

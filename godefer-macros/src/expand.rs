@@ -114,7 +114,15 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     // Tokens, not parsed back into a syntax tree: the lowered body is several times the size
     // of the input, and parsing it again was a good part of the expansion's time.
     let is_async = item.sig.asyncness.is_some();
-    let body = lower_frame(block, ret, args.zero.as_ref(), strict, is_async, &name, &mut ctx);
+    let body = lower_frame(
+        block,
+        ret,
+        args.zero.as_ref(),
+        strict,
+        is_async,
+        &name,
+        &mut ctx,
+    );
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
     let ItemFn {
         attrs, vis, sig, ..
@@ -452,16 +460,30 @@ fn lower_frame(
         in_loop: sites.iter().any(|s| s.in_loop),
         exits: exits.count + 1,
     };
-    let strategy = if is_async {
-        // The deferred calls of an `async fn` live in its future, in guards that run them if
-        // it is cancelled: open-coded, whatever their number (records are not there yet).
-        if let Some(site) = sites.iter().find(|s| s.in_loop) {
+    let awaited = sites
+        .iter()
+        .any(|s| s.form.as_ref().is_some_and(Form::is_awaited));
+    let strategy = if awaited {
+        // An awaited deferred call is awaited by the code at its scope's end, never by a
+        // record's runner: a frame that has one is open-coded, whatever its number of defers.
+        if let Some(site) = sites
+            .iter()
+            .find(|s| s.in_loop && s.form.as_ref().is_some_and(Form::is_awaited))
+        {
             ctx.errors.push(syn::Error::new(
                 site.span,
-                "a `defer!` in a loop or a match guard of an `async fn` is not supported yet: \
-                 move the loop's body into a function of its own, or collect the cleanups \
-                 in a `Vec` deferred once",
+                "an awaited deferred call cannot be in a loop or a match guard (yet): it is \
+                 awaited by the code at the end of its scope; defer one `async` block that \
+                 awaits what the loop collected",
             ));
+        } else if let (Some((wanted, span)), true) = (ctx.forced, strict) {
+            if wanted != Strategy::OpenCoded {
+                ctx.errors.push(syn::Error::new(
+                    span,
+                    "a function with an awaited deferred call (`async` or `.await`) is \
+                     open-coded",
+                ));
+            }
         }
         Strategy::OpenCoded
     } else {
@@ -1051,7 +1073,7 @@ impl Emit<'_> {
                 };
                 quote! {
                     #setup
-                    let mut #d = #frame.#on_cancel(#closure);
+                    let mut #d = #frame.#on_cancel::<{ #mode }, _>(#closure);
                     #cont
                     #run
                 }
@@ -1082,11 +1104,13 @@ impl Emit<'_> {
                 );
                 let (at_frame, at_r) = (located(&frame, span), located(&r, span));
                 let run = quote_spanned!(span=> #at_frame.#run(&#head, #m, &#at_r););
+                let guard = self.records_guard(gen("guard", id), &m, false);
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
                     let #r = ::godefer::__private::StackRecord::new();
                     #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
+                    #guard
                     #cont
                     #run
                 }
@@ -1097,16 +1121,34 @@ impl Emit<'_> {
                 let push = kind.name("push_heap", "");
                 let at_k = located(&k, span);
                 let release = quote_spanned!(span=> ::godefer::__private::Keep::release(#at_k););
+                let guard = self.records_guard(gen("guard", id), &m, true);
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
                     let #k = #frame.#push::<{ #mode }, _>(&#head, #closure);
+                    #guard
                     #cont
                     #frame.run_heap_down_to(&#head, #m);
                     #release
                 }
             }
         }
+    }
+
+    /// In an `async fn`, the guard that runs the records registered after `mark` if the future
+    /// is dropped before the scope's end runs them (declared after the records and `Keep`s).
+    fn records_guard(&self, g: syn::Ident, mark: &syn::Ident, heap: bool) -> TokenStream {
+        if !self.is_async {
+            return TokenStream::new();
+        }
+        let frame = frame_ident();
+        let head = head_ident();
+        let make = if heap {
+            quote!(heap_records_guard)
+        } else {
+            quote!(records_guard)
+        };
+        quote!(let #g = #frame.#make(&#head, #mark);)
     }
 
     /// The storage declared before a scope with nested `defer!`s, and the code running them
@@ -1170,20 +1212,24 @@ impl Emit<'_> {
             }
             Strategy::Frame => {
                 let recs = live.iter().map(|&id| gen("r", id));
+                let guard = self.records_guard(gen("level_guard", self.levels), &mark, false);
                 (
                     quote! {
                         let #mark = #frame.mark(&#head);
                         #(let #recs = ::godefer::__private::StackRecord::new();)*
+                        #guard
                     },
                     quote!(#frame.run_down_to(&#head, #mark);),
                 )
             }
             Strategy::Heap => {
                 let keeps: Vec<_> = live.iter().map(|&id| gen("k", id)).collect();
+                let guard = self.records_guard(gen("level_guard", self.levels), &mark, true);
                 (
                     quote! {
                         let #mark = #frame.mark(&#head);
                         #(#[allow(unused_assignments)] let mut #keeps = ::core::option::Option::None;)*
+                        #guard
                     },
                     {
                         let releases = live.iter().zip(&keeps).map(|(&id, k)| {
@@ -1246,7 +1292,7 @@ impl Emit<'_> {
             Strategy::OpenCoded if self.is_async => {
                 let s = gen("s", id);
                 let fill = kind.name("fill_cancel", "");
-                quote!({ #setup #frame.#fill(&mut #s, #closure); })
+                quote!({ #setup #frame.#fill::<{ #mode }, _>(&mut #s, #closure); })
             }
             Strategy::OpenCoded => {
                 let s = gen("s", id);
@@ -1378,9 +1424,7 @@ impl Emit<'_> {
         let mode = mode_of(Some(form));
         match form {
             Form::Async {
-                expr,
-                takes_result,
-                ..
+                expr, takes_result, ..
             } => {
                 let (closure, kind) = match &**expr {
                     Expr::Closure(_) if !takes_result => (quote!((#expr)()), Kind::Await),
