@@ -506,3 +506,194 @@ fn errdefers_run_only_on_failure_in_every_kind_of_record() {
     assert_eq!(errdefers_in_frame_records(false), Ok(1));
     assert_eq!(take_log(), ["frame undo", "frame ok"]);
 }
+
+// ---- async frames (`crate::future`) ----
+
+mod asyncs {
+    use super::{log, take_log};
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Pending once, then ready.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            if std::mem::replace(&mut self.0, true) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }
+    }
+
+    fn yield_now() -> YieldOnce {
+        YieldOnce(false)
+    }
+
+    struct Never;
+
+    impl Future for Never {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            Poll::Pending
+        }
+    }
+
+    fn poll<F: Future + ?Sized>(f: Pin<&mut F>) -> Poll<F::Output> {
+        f.poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        let mut f = Box::pin(f);
+        loop {
+            if let Poll::Ready(v) = poll(f.as_mut()) {
+                return v;
+            }
+        }
+    }
+
+    #[crate::func]
+    async fn exits(fail: bool) -> Result<u32, String> {
+        defer!(log("first"));
+        defer!(|ret: &mut Result<u32, String>| {
+            if let Some(p) = crate::recover() {
+                *ret = Err(format!("recovered {p}"));
+            }
+        });
+        yield_now().await;
+        if fail {
+            panic!("late");
+        }
+        Ok(1)
+    }
+
+    #[test]
+    fn an_async_frame_returns_and_recovers_across_awaits() {
+        assert_eq!(block_on(exits(false)), Ok(1));
+        assert_eq!(block_on(exits(true)), Err("recovered late".into()));
+        assert_eq!(take_log(), ["first", "first"]);
+        assert!(crate::recover().is_none());
+    }
+
+    #[crate::func]
+    async fn awaited_recover() -> String {
+        defer!(async |ret: &mut String| {
+            yield_now().await;
+            *ret = format!("{:?}", crate::recover().map(|p| p.to_string()));
+        });
+        yield_now().await;
+        panic!("p");
+    }
+
+    #[crate::func]
+    async fn recovers_own(n: u32) -> u32 {
+        defer!(|ret: &mut u32| {
+            if crate::recover().is_some() {
+                *ret = n;
+            }
+        });
+        yield_now().await;
+        panic!("own");
+    }
+
+    #[test]
+    fn two_futures_interleaved_on_one_thread_keep_their_own_panics() {
+        let mut a = Box::pin(awaited_recover());
+        let mut b = Box::pin(recovers_own(4));
+        assert!(poll(a.as_mut()).is_pending()); // body waits
+        assert!(poll(a.as_mut()).is_pending()); // panicked; its awaited call waits
+        assert!(poll(b.as_mut()).is_pending());
+        assert_eq!(poll(b.as_mut()), Poll::Ready(4));
+        assert!(crate::recover().is_none());
+        assert_eq!(poll(a.as_mut()), Poll::Ready("Some(\"p\")".to_string()));
+    }
+
+    #[test]
+    fn a_future_moved_to_another_thread_between_polls_keeps_its_panic() {
+        let mut a = Box::pin(awaited_recover());
+        assert!(poll(a.as_mut()).is_pending());
+        assert!(poll(a.as_mut()).is_pending());
+        let got = std::thread::spawn(move || block_on(a)).join().unwrap();
+        assert_eq!(got, "Some(\"p\")");
+    }
+
+    #[crate::func]
+    async fn cancelled_open(nested: bool) {
+        defer!(move || log("open 1"));
+        if nested {
+            defer!(move || log("open nested 2"));
+        }
+        defer!(async { log("awaited: never") });
+        Never.await;
+    }
+
+    #[crate::func(strategy = "frame")]
+    async fn cancelled_frame(nested: bool) {
+        defer!(move || log("frame 1"));
+        if nested {
+            defer!(move || log("frame nested 2"));
+        }
+        Never.await;
+    }
+
+    #[crate::func]
+    async fn cancelled_heap(n: u32) {
+        defer!(move || log("heap 1"));
+        for i in 0..n {
+            defer!(move || log(format!("heap loop {i}")));
+        }
+        Never.await;
+    }
+
+    fn cancel<F: Future>(f: F) {
+        let mut f = Box::pin(f);
+        assert!(poll(f.as_mut()).is_pending());
+        drop(f);
+    }
+
+    #[test]
+    fn a_cancelled_future_runs_what_it_registered_newest_first() {
+        cancel(cancelled_open(true));
+        assert_eq!(take_log(), ["open nested 2", "open 1"]);
+        cancel(cancelled_frame(true));
+        assert_eq!(take_log(), ["frame nested 2", "frame 1"]);
+        cancel(cancelled_heap(2));
+        assert_eq!(take_log(), ["heap loop 1", "heap loop 0", "heap 1"]);
+    }
+
+    #[crate::func]
+    async fn cleanup_panics() {
+        defer!(move || log("older"));
+        defer!(move || panic!("cleanup"));
+        Never.await;
+    }
+
+    #[crate::func]
+    async fn cancelled_while_panicking() {
+        defer!(move || log("sync"));
+        defer!(async { Never.await });
+        panic!("pending");
+    }
+
+    #[test]
+    fn a_panic_at_cancellation_is_raised_from_the_drop() {
+        for (f, want, logged) in [
+            (
+                Box::pin(cleanup_panics()) as Pin<Box<dyn Future<Output = ()>>>,
+                "cleanup",
+                "older",
+            ),
+            (Box::pin(cancelled_while_panicking()), "pending", "sync"),
+        ] {
+            let mut f = f;
+            assert!(poll(f.as_mut()).is_pending());
+            let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(f)))
+                .expect_err("the drop panics");
+            assert_eq!(err.downcast_ref::<&str>(), Some(&want));
+            assert_eq!(take_log(), [logged]);
+        }
+    }
+}
