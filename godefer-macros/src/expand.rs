@@ -625,13 +625,16 @@ fn lower_frame(
 fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenStream {
     let frame = frame_ident();
     if is_async {
+        // The `async` and the `.await` are located at the scope's first statement: an error
+        // about what the scope holds across an await points at the user's code.
         let block = quote_spanned!(at=> async);
+        let dot_await = quote_spanned!(at=> .await);
         let code = if labelled {
             labelled_scope(code)
         } else {
             code.clone()
         };
-        return quote!(#frame.nest_async(#block { #code }).await;);
+        return quote!(#frame.nest_async(#block { #code }) #dot_await;);
     }
     let pipes = quote_spanned!(at=> ||);
     if labelled {
@@ -1071,9 +1074,10 @@ impl Emit<'_> {
                         #at_frame.#run::<{ #mode }, _>(#f.get());
                     }
                 };
+                let decl = quote_spanned!(span=> let mut #at_d);
                 quote! {
                     #setup
-                    let mut #d = #frame.#on_cancel::<{ #mode }, _>(#closure);
+                    #decl = #frame.#on_cancel::<{ #mode }, _>(#closure);
                     #cont
                     #run
                 }
@@ -1429,7 +1433,19 @@ impl Emit<'_> {
                 let (closure, kind) = match &**expr {
                     Expr::Closure(_) if !takes_result => (quote!((#expr)()), Kind::Await),
                     _ if *takes_result => (quote!(#expr), Kind::AwaitRet),
-                    _ => (quote!(#expr), Kind::Await),
+                    // `defer!(async { f.await })` is not clippy's redundant block: `defer!(f)`
+                    // is no form of `defer!`.
+                    _ => {
+                        let f = gen("future", 0);
+                        (
+                            quote!({
+                                #[allow(clippy::redundant_async_block)]
+                                let #f = #expr;
+                                #f
+                            }),
+                            Kind::Await,
+                        )
+                    }
                 };
                 return Some(Parts {
                     setup: TokenStream::new(),

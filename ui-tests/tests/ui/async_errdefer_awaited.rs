@@ -1,0 +1,11 @@
+async fn rollback() {}
+
+#[godefer::func]
+async fn f() -> Result<(), String> {
+    errdefer!(rollback().await);
+    Ok(())
+}
+
+fn main() {
+    let _ = f();
+}

@@ -1,8 +1,0 @@
-#[godefer::func]
-async fn f() {
-    defer!(println!("x"));
-}
-
-fn main() {
-    let _ = f();
-}
