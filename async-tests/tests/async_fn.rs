@@ -634,6 +634,73 @@ fn nine_defers_and_three_exits() {
     assert_eq!(log.take(), want);
 }
 
+#[godefer::func]
+async fn literals(log: Log) -> u32 {
+    let l = log.clone();
+    defer!(move || l.p("outer"));
+    // An async block with `defer!` of its own is a frame of its own (Go's function literal).
+    let l = log.clone();
+    let inner = async move {
+        let l2 = l.clone();
+        defer!(move || l2.p("block's defer"));
+        yield_now().await;
+        l.p("block body");
+        7
+    };
+    let l = log.clone();
+    let closure = async move |x: u32| -> Result<u32, String> {
+        defer!(|r: &mut Result<u32, String>| {
+            if let Some(p) = recover() {
+                *r = Err(p.to_string());
+            }
+        });
+        l.p("closure body");
+        yield_now().await;
+        if x == 0 {
+            panic!("zero");
+        }
+        Ok(x)
+    };
+    let a = inner.await;
+    let b = closure(0).await;
+    log.p(format!("{a} {b:?}"));
+    a
+}
+
+#[test]
+fn async_blocks_and_closures_with_defers_of_their_own_are_frames() {
+    let log = Log::default();
+    assert_eq!(futures::executor::block_on(literals(log.clone())), 7);
+    assert_eq!(
+        log.take(),
+        [
+            "block body",
+            "block's defer",
+            "closure body",
+            "7 Err(\"zero\")",
+            "outer"
+        ]
+    );
+}
+
+/// A sync function returning a future: the async block is the frame.
+#[godefer::func]
+fn make(log: Log) -> impl Future<Output = ()> {
+    async move {
+        let l = log.clone();
+        defer!(move || l.p("made's defer"));
+        yield_now().await;
+        log.p("made's body");
+    }
+}
+
+#[test]
+fn an_async_block_in_a_sync_function() {
+    let log = Log::default();
+    futures::executor::block_on(make(log.clone()));
+    assert_eq!(log.take(), ["made's body", "made's defer"]);
+}
+
     };
 }
 

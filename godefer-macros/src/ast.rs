@@ -300,7 +300,15 @@ pub fn has_own_defer_expr(expr: &Expr) -> bool {
     f.0
 }
 
-/// Recursion: everything but closures and items.
+/// Whether a block has a `defer!` of its own frame (not in a closure, an async block or an
+/// item).
+pub fn has_own_defer_block(block: &Block) -> bool {
+    let mut f = FindDefer(false);
+    f.visit_block(block);
+    f.0
+}
+
+/// Recursion: everything but closures, async blocks and items (frames of their own).
 struct FindDefer(bool);
 
 impl Visit<'_> for FindDefer {
@@ -310,6 +318,7 @@ impl Visit<'_> for FindDefer {
         }
     }
     fn visit_expr_closure(&mut self, _: &ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
     fn visit_item(&mut self, _: &syn::Item) {}
 }
 

@@ -689,6 +689,11 @@ impl VisitMut for LowerClosures<'_> {
             visit_mut::visit_expr_closure_mut(self, c);
         }
     }
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        if !lower_async_block(a, self.ctx) {
+            visit_mut::visit_expr_async_mut(self, a);
+        }
+    }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
@@ -697,14 +702,7 @@ fn lower_closure(c: &mut ExprClosure, ctx: &mut Ctx) -> bool {
     if !ast::has_own_defer_expr(&c.body) {
         return false;
     }
-    if let Some(a) = &c.asyncness {
-        ctx.errors.push(syn::Error::new(
-            a.span(),
-            "`defer!` is not supported in `async` closures yet",
-        ));
-        StripDefers.visit_expr_mut(&mut c.body);
-        return false;
-    }
+    let is_async = c.asyncness.is_some();
     let body = std::mem::replace(&mut *c.body, Expr::Verbatim(TokenStream::new()));
     let block = match body {
         Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => b.block,
@@ -716,7 +714,25 @@ fn lower_closure(c: &mut ExprClosure, ctx: &mut Ctx) -> bool {
         ReturnType::Default => Ret::Inferred,
     };
     let name = format!("{}::{{closure}}", ctx.name);
-    *c.body = Expr::Verbatim(lower_frame(block, ret, None, false, false, &name, ctx));
+    *c.body = Expr::Verbatim(lower_frame(block, ret, None, false, is_async, &name, ctx));
+    true
+}
+
+/// Lowers an `async` block with `defer!` of its own as an async frame (Go's function literal);
+/// says whether it did.
+fn lower_async_block(a: &mut syn::ExprAsync, ctx: &mut Ctx) -> bool {
+    if !ast::has_own_defer_block(&a.block) {
+        return false;
+    }
+    let block = std::mem::replace(&mut a.block, empty_block());
+    let ret = if rewrite::returns_unit(&block) {
+        Ret::Unit
+    } else {
+        Ret::Inferred
+    };
+    let name = format!("{}::{{async block}}", ctx.name);
+    let lowered = lower_frame(block, ret, None, false, true, &name, ctx);
+    a.block = syn::parse_quote!({ #lowered });
     true
 }
 
