@@ -523,6 +523,69 @@ fn defer_call() {
     panic!("trigger");
 }
 
+// ---------------------------------------------------------------------------------------------
+// async fn: awaited deferred calls, recover across awaits, cancellation.
+
+/// A connection whose `close` is async, as a database client's would be.
+struct Conn {
+    name: &'static str,
+}
+
+impl Conn {
+    async fn close(&self) {
+        Yield(false).await;
+        println!("  {}: closed (awaited at exit)", self.name);
+    }
+}
+
+#[godefer::func]
+async fn query(name: &'static str, sql: &str) -> Result<usize, String> {
+    let conn = Conn { name };
+    defer!(conn.close().await);
+    defer!(|ret: &mut Result<usize, String>| {
+        if let Some(p) = godefer::recover() {
+            *ret = Err(format!("recovered: {p}"));
+        }
+    });
+    defer!(move || println!("  {name}: sync cleanup (runs on cancellation too)"));
+    Yield(false).await;
+    if sql.is_empty() {
+        panic!("empty query");
+    }
+    Yield(false).await;
+    Ok(sql.len())
+}
+
+/// Pending once, then ready: a point where a task gives way.
+struct Yield(bool);
+
+impl std::future::Future for Yield {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Ready(())
+        } else {
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+/// Any executor works; the tour polls by hand, and stops after `max_polls` (a cancellation).
+fn poll_up_to<F: std::future::Future>(f: F, max_polls: usize) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..max_polls {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return Some(v);
+        }
+    }
+    None
+}
+
 fn main() {
     println!("A tour of godefer: Go's defer, panic and recover in Rust.");
 
@@ -688,6 +751,21 @@ fn main() {
         .err()
         .and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));
     println!("  caught: {message:?}");
+
+    section(
+        "async fn",
+        "Awaited deferred calls, recover across .await, and what a cancellation runs.",
+    );
+    println!(
+        "  query(\"a\", \"select 1\") -> {:?}",
+        poll_up_to(query("a", "select 1"), 100)
+    );
+    println!(
+        "  query(\"b\", \"\") -> {:?}",
+        poll_up_to(query("b", ""), 100)
+    );
+    println!("  query(\"c\", ..) dropped after its first poll (a timeout, a select!):");
+    println!("  -> {:?}", poll_up_to(query("c", "select 2"), 1));
 
     println!();
     println!("End of the tour.");

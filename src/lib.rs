@@ -260,6 +260,94 @@
 //! returns `None` in them, and nothing is reported). [`spawn`] starts a thread whose `join`
 //! tells a `goexit` (`Ok(None)`) from a return (`Ok(Some(value))`) and a panic (`Err`).
 //!
+//! # `async fn`
+//!
+//! `#[godefer::func]` applies to `async fn` (free functions, methods, trait impls) as to sync
+//! ones, and an `async` block or `async` closure with `defer!` of its own is a frame of its own
+//! (Go's function literal). Every sync form works as in a sync function, with the same rules;
+//! these forms are awaited at exit, in LIFO order with the sync ones:
+//!
+//! | form | evaluated at the `defer!` | awaited at exit |
+//! |---|---|---|
+//! | `defer!(async { .. })`, `defer!(async \|\| ..)` | nothing (top level: made at exit) | the block |
+//! | `defer!(async move { .. })` | the block, capturing what it names | the block |
+//! | `defer!(f(a).await)`, `defer!(recv.m(a).await)` | as `defer!(f(a))`, `defer!(recv.m(a))` | the call |
+//! | `defer!(async \|ret\| ..)` | nothing | the closure, with `&mut` the result |
+//!
+//! A panic while the future is polled, in the body or in a deferred call, before or after an
+//! `.await`, is caught; the deferred calls run (awaited ones awaited, the future polled on);
+//! `recover()` works in them as in a sync frame, also after an `.await` of the deferred call
+//! itself; unrecovered, the panic goes on from the `poll`, so a `JoinHandle` gets its payload.
+//! The panic state belongs to the task, not to the thread: tasks interleaved on one thread, or
+//! one task moved between threads between polls, never see each other's panics. The future is
+//! `Send` when what it holds across its awaits is, so `tokio::spawn(f())` compiles. No
+//! executor is needed or assumed.
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//!
+//! type Log = Arc<Mutex<Vec<String>>>;
+//!
+//! async fn flush(log: Log) {
+//!     log.lock().unwrap().push("flushed".into());
+//! }
+//!
+//! #[godefer::func]
+//! async fn save(log: Log, data: &str) -> Result<usize, String> {
+//!     defer!(flush(log.clone()).await);                       // awaited at exit
+//!     defer!(|ret: &mut Result<usize, String>| {              // sync, may change the result
+//!         if let Some(p) = godefer::recover() {
+//!             *ret = Err(format!("recovered: {p}"));
+//!         }
+//!     });
+//!     std::future::ready(()).await;
+//!     if data.is_empty() {
+//!         panic!("nothing to save");
+//!     }
+//!     Ok(data.len())
+//! }
+//!
+//! // Any executor: here a minimal one.
+//! fn block_on<F: std::future::Future>(f: F) -> F::Output {
+//!     let mut f = std::pin::pin!(f);
+//!     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//!     loop {
+//!         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+//!             return v;
+//!         }
+//!     }
+//! }
+//!
+//! let log = Log::default();
+//! assert_eq!(block_on(save(log.clone(), "abc")), Ok(3));
+//! assert_eq!(block_on(save(log.clone(), "")), Err("recovered: nothing to save".into()));
+//! assert_eq!(*log.lock().unwrap(), ["flushed", "flushed"]);
+//! ```
+//!
+//! ## Cancellation
+//!
+//! A future dropped before it completes (by `select!`, a timeout, an aborted task) is polled
+//! no more, so its awaited deferred calls cannot run: they are dropped unstarted. The
+//! deferred calls it registered *at their `defer!`* do run, newest first, exactly once, each
+//! protected like any deferred call: `defer!(move || ..)`, calls and macros with their
+//! arguments, `defer!` in a nested block or a loop. A `|ret|` closure runs only if the function
+//! already has a result (it was returning); `errdefer!` runs (a cancellation is a failure) and
+//! `okdefer!` does not. A top-level closure that is not `move`, or a method on a place, is made
+//! at exit (it borrows what the body goes on using): it cannot run on cancellation. For a
+//! cleanup that must run on cancellation, defer a `move` closure with what it needs (a clone
+//! of an `Arc` or a handle), or keep it in a value's `Drop`.
+//!
+//! A deferred call that panics during a cancellation does not stop the others; once they ran,
+//! the drop of the future panics with it (reported like any panic), unless the thread is
+//! panicking already (a second panic would abort): then it is printed and dropped. A future
+//! dropped while it was handling a panic (awaiting a deferred call) goes on with that panic
+//! the same way. A deferred call run by a cancellation may `recover()` that panic, as at exit.
+//!
+//! Limits, for now: an awaited deferred call cannot be in a loop or a match guard, nor in
+//! `errdefer!`/`okdefer!`, and a function that has one is open-coded. `goexit()` in a future
+//! runs its deferred calls (and its callers' in the same task), then leaves the `poll` as an
+//! unwind with a [`Goexit`] payload: an executor sees a panicked task.
+//!
 //! # Strategies
 //!
 //! The macro chooses one per function, all or nothing, as Go's compiler does:
@@ -412,8 +500,9 @@ pub mod __private;
 pub use crate::panic::{goexit, panicking, recover, spawn, Goexit, Location, Panic};
 /// Lowers a function (or method) with `defer!` statements, as Go's compiler lowers `defer`:
 /// see the [crate docs](crate) for the forms and rules. Applies to free functions, methods with
-/// any `self`, generic functions, `unsafe fn` and `fn main`; closures in the body that hold
-/// `defer!` of their own become frames of their own.
+/// any `self`, generic functions, `unsafe fn`, `fn main` and `async fn` (see the crate docs'
+/// "`async fn`"); closures and `async` blocks in the body that hold `defer!` of their own become
+/// frames of their own.
 ///
 /// # Arguments
 ///

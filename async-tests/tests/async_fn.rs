@@ -701,6 +701,25 @@ fn an_async_block_in_a_sync_function() {
     assert_eq!(log.take(), ["made's body", "made's defer"]);
 }
 
+#[godefer::func]
+async fn exits_the_task(log: Log) {
+    let l = log.clone();
+    defer!(move || l.p(format!("goexit: recover {}", shown(recover()))));
+    yield_now().await;
+    godefer::goexit();
+}
+
+#[test]
+fn goexit_in_a_task_runs_its_defers_and_the_executor_sees_a_panicked_task() {
+    let log = Log::default();
+    let rt = current_thread();
+    let err = rt
+        .block_on(async { tokio::spawn(exits_the_task(log.clone())).await })
+        .unwrap_err();
+    assert!(err.into_panic().is::<godefer::Goexit>());
+    assert_eq!(log.take(), ["goexit: recover None"]);
+}
+
     };
 }
 
