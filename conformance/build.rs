@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 /// (module, the `use` that forces the strategy)
-const STRATEGIES: [(&str, &str); 3] = [
+const STRATEGIES: [(&str, &str); 6] = [
     ("open_coded", ""),
     (
         "frame",
@@ -23,6 +23,18 @@ const STRATEGIES: [(&str, &str); 3] = [
     (
         "heap",
         "#[allow(unused_imports)] use ::godefer::__private::as_heap as godefer;",
+    ),
+    (
+        "async_open_coded",
+        "#[allow(unused_imports)] use ::godefer::__private::as_async as godefer;",
+    ),
+    (
+        "async_frame",
+        "#[allow(unused_imports)] use ::godefer::__private::as_async_frame as godefer;",
+    ),
+    (
+        "async_heap",
+        "#[allow(unused_imports)] use ::godefer::__private::as_async_heap as godefer;",
     ),
 ];
 

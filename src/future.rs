@@ -429,8 +429,19 @@ pub struct RecordsGuard<'a, R, Z: ZeroSource<R>, S: ResultSlot<R>> {
     heap: bool,
 }
 
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> RecordsGuard<'_, R, Z, S> {
+    /// The scope's run ran the records: the guard has nothing left to do (and must not look at
+    /// the list again: an outer scope's run goes on past its mark).
+    #[inline(always)]
+    pub fn done(self) {
+        std::mem::forget(self);
+    }
+}
+
 impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Drop for RecordsGuard<'_, R, Z, S> {
     fn drop(&mut self) {
+        // Every record after the mark is pending (the scope's run, which would have ended the
+        // guard, did not happen), unless none was registered.
         if self.head.is_at(self.mark) {
             return;
         }

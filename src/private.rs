@@ -158,3 +158,60 @@ pub mod as_heap {
     pub use crate::*;
     pub use godefer_macros::func_at_least_heap as func;
 }
+
+/// As [`as_frame`], for the conformance suite's async translation: every `#[godefer::func]`
+/// function's body runs as an async frame (with a yield point between its scopes) on a minimal
+/// executor inside the function.
+pub mod as_async {
+    pub use crate::*;
+    pub use godefer_macros::func_async_port as func;
+}
+
+/// [`as_async`] with at least frame records.
+pub mod as_async_frame {
+    pub use crate::*;
+    pub use godefer_macros::func_async_port_at_least_frame as func;
+}
+
+/// [`as_async`] with heap records.
+pub mod as_async_heap {
+    pub use crate::*;
+    pub use godefer_macros::func_async_port_at_least_heap as func;
+}
+
+/// Polls a future to completion on this thread, with a waker that does nothing: the
+/// conformance suite's async translation (its futures are pending only at [`Yield`]s).
+pub fn block_on<F: core::future::Future>(f: F) -> F::Output {
+    let mut f = core::pin::pin!(f);
+    let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+    loop {
+        if let core::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// Pending once, then ready: a yield point of the conformance suite's async translation.
+pub struct Yield(bool);
+
+impl Yield {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Yield {
+        Yield(false)
+    }
+}
+
+impl core::future::Future for Yield {
+    type Output = ();
+    fn poll(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<()> {
+        if core::mem::replace(&mut self.0, true) {
+            core::task::Poll::Ready(())
+        } else {
+            cx.waker().wake_by_ref();
+            core::task::Poll::Pending
+        }
+    }
+}

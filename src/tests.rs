@@ -696,4 +696,41 @@ mod asyncs {
             assert_eq!(take_log(), [logged]);
         }
     }
+
+    /// Records of a top-level `defer!` and of a loop in one scope: each scope's guard must end
+    /// with its scope's run, or the outer run leaves it a list that no longer holds its mark
+    /// (found by the conformance suite's async translation: a null dereference).
+    #[crate::func]
+    async fn straight_loop_straight(fail: bool) {
+        defer!(log("straight 1"));
+        for i in 0..2 {
+            defer!(log(format!("loop {i}")));
+        }
+        defer!(log("straight 2"));
+        yield_now().await;
+        if fail {
+            panic!("failed");
+        }
+    }
+
+    #[crate::func(strategy = "frame")]
+    async fn frame_straight_nested(nested: bool) {
+        defer!(log("straight 1"));
+        if nested {
+            defer!(log("nested"));
+        }
+        defer!(log("straight 2"));
+        yield_now().await;
+    }
+
+    #[test]
+    fn records_of_several_scopes_run_once_each_at_exit() {
+        for fail in [false, true] {
+            let r = std::panic::catch_unwind(|| block_on(straight_loop_straight(fail)));
+            assert_eq!(r.is_err(), fail);
+            assert_eq!(take_log(), ["straight 2", "loop 1", "loop 0", "straight 1"]);
+        }
+        block_on(frame_straight_nested(true));
+        assert_eq!(take_log(), ["straight 2", "nested", "straight 1"]);
+    }
 }

@@ -10,11 +10,18 @@ use std::process::ExitCode;
 /// One port: its name and its `main` under each of [`STRATEGIES`].
 struct Case {
     name: &'static str,
-    mains: [fn(); 3],
+    mains: [fn(); 6],
 }
 
 /// The strategy names, in the order of [`Case::mains`].
-const STRATEGIES: [&str; 3] = ["open-coded", "frame", "heap"];
+const STRATEGIES: [&str; 6] = [
+    "open-coded",
+    "frame",
+    "heap",
+    "async-open-coded",
+    "async-frame",
+    "async-heap",
+];
 
 mod cases {
     use super::Case;
@@ -46,7 +53,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("usage: conformance-ports NAME (open-coded|frame|heap)\n       conformance-ports --list");
+            eprintln!("usage: conformance-ports NAME ([async-](open-coded|frame|heap))\n       conformance-ports --list");
             ExitCode::from(64)
         }
     }

@@ -18,7 +18,16 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_conformance-ports");
-const STRATEGIES: [&str; 3] = ["open-coded", "frame", "heap"];
+/// The three strategies, then each with every function's body run as an async frame (the
+/// mechanical async translation: `godefer::__private::as_async`).
+const STRATEGIES: [&str; 6] = [
+    "open-coded",
+    "frame",
+    "heap",
+    "async-open-coded",
+    "async-frame",
+    "async-heap",
+];
 /// A port taking longer than this is killed and reported.
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// Rust's exit status for a panic that ends `main`.

@@ -55,6 +55,37 @@ use crate::plan::{self, Shape, Strategy};
 use crate::rewrite::{self, Exits};
 use crate::valid;
 
+thread_local! {
+    /// Lowering for [`func_async_port`]: yield points between the scopes.
+    static PORT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A point where an async port's frame gives way to the executor (once), so that the frame is
+/// left and entered again between its scopes and before its deferred calls run, with whatever
+/// panic it holds: nothing outside [`func_async_port`].
+fn yield_point(is_async: bool) -> TokenStream {
+    if is_async && PORT.with(|p| p.get()) {
+        quote!(::godefer::__private::Yield::new().await;)
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The conformance suite's mechanical async translation of a sync function: its body lowered as
+/// an `async fn`'s, with a yield point between scopes, run to completion by a minimal executor
+/// in the sync function (`__private::block_on`), so every port runs its frames as async frames
+/// with Go's expected output.
+pub fn func_async_port(
+    args: TokenStream,
+    input: TokenStream,
+    at_least: Option<Strategy>,
+) -> TokenStream {
+    PORT.with(|p| p.set(true));
+    let out = func(args, input, at_least);
+    PORT.with(|p| p.set(false));
+    out
+}
+
 /// Entry point of the attribute.
 pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -> TokenStream {
     let mut errors = Vec::new();
@@ -113,7 +144,8 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
     let block = std::mem::replace(&mut *item.block, empty_block());
     // Tokens, not parsed back into a syntax tree: the lowered body is several times the size
     // of the input, and parsing it again was a good part of the expansion's time.
-    let is_async = item.sig.asyncness.is_some();
+    let port = PORT.with(|p| p.get());
+    let is_async = item.sig.asyncness.is_some() || port;
     let body = lower_frame(
         block,
         ret,
@@ -123,6 +155,11 @@ pub fn func(args: TokenStream, input: TokenStream, at_least: Option<Strategy>) -
         &name,
         &mut ctx,
     );
+    let body = if port && item.sig.asyncness.is_none() {
+        quote!({ ::godefer::__private::block_on(async #body) })
+    } else {
+        body
+    };
     let errors = ctx.errors.iter().map(syn::Error::to_compile_error);
     let ItemFn {
         attrs, vis, sig, ..
@@ -634,7 +671,8 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
         } else {
             code.clone()
         };
-        return quote!(#frame.nest_async(#block { #code }) #dot_await;);
+        let yp = yield_point(true);
+        return quote!(#frame.nest_async(#block { #yp #code }) #dot_await;);
     }
     let pipes = quote_spanned!(at=> ||);
     if labelled {
@@ -953,6 +991,8 @@ impl Emit<'_> {
                     } else {
                         nest(&cont, self.labelled, self.is_async, self.span_from(j + 1))
                     };
+                    let yp = yield_point(self.is_async);
+                    let cont = quote!(#cont #yp);
                     inner.extend(self.top_level(id, cont, keep_in_memory));
                 }
                 None => {
@@ -968,7 +1008,8 @@ impl Emit<'_> {
         }
         let (prologue, epilogue) = self.level(&nested);
         let body = nest(&inner, self.labelled, self.is_async, self.span_from(from));
-        (quote!(#prologue #body #epilogue), true)
+        let yp = yield_point(self.is_async);
+        (quote!(#prologue #body #yp #epilogue), true)
     }
 
     /// Whether the statements from `from` on (and the tail) may call a function: see
@@ -1124,7 +1165,7 @@ impl Emit<'_> {
                 );
                 let (at_frame, at_r) = (located(&frame, span), located(&r, span));
                 let run = quote_spanned!(span=> #at_frame.#run(&#head, #m, &#at_r););
-                let guard = self.records_guard(gen("guard", id), &m, false);
+                let (guard, done) = self.records_guard(gen("guard", id), &m, false);
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
@@ -1133,6 +1174,7 @@ impl Emit<'_> {
                     #guard
                     #cont
                     #run
+                    #done
                 }
             }
             Strategy::Heap => {
@@ -1141,7 +1183,7 @@ impl Emit<'_> {
                 let push = kind.name("push_heap", "");
                 let at_k = located(&k, span);
                 let release = quote_spanned!(span=> ::godefer::__private::Keep::release(#at_k););
-                let guard = self.records_guard(gen("guard", id), &m, true);
+                let (guard, done) = self.records_guard(gen("guard", id), &m, true);
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
@@ -1150,6 +1192,7 @@ impl Emit<'_> {
                     #cont
                     #frame.run_heap_down_to(&#head, #m);
                     #release
+                    #done
                 }
             }
         }
@@ -1157,10 +1200,18 @@ impl Emit<'_> {
 
     /// In an `async fn`, the guard that runs the records registered after `mark` if the future
     /// is dropped before the scope's end runs them (declared after the records and `Keep`s).
-    fn records_guard(&self, g: syn::Ident, mark: &syn::Ident, heap: bool) -> TokenStream {
+    /// Returns the guard's declaration and what ends it once the scope's run ran them (an
+    /// outer scope's run goes on past its mark, so it must not look at the list again).
+    fn records_guard(
+        &self,
+        g: syn::Ident,
+        mark: &syn::Ident,
+        heap: bool,
+    ) -> (TokenStream, TokenStream) {
         if !self.is_async {
-            return TokenStream::new();
+            return (TokenStream::new(), TokenStream::new());
         }
+        let done = quote!(::godefer::__private::RecordsGuard::done(#g););
         let frame = frame_ident();
         let head = head_ident();
         let make = if heap {
@@ -1168,7 +1219,7 @@ impl Emit<'_> {
         } else {
             quote!(records_guard)
         };
-        quote!(let #g = #frame.#make(&#head, #mark);)
+        (quote!(let #g = #frame.#make(&#head, #mark);), done)
     }
 
     /// The storage declared before a scope with nested `defer!`s, and the code running them
@@ -1232,19 +1283,21 @@ impl Emit<'_> {
             }
             Strategy::Frame => {
                 let recs = live.iter().map(|&id| gen("r", id));
-                let guard = self.records_guard(gen("level_guard", self.levels), &mark, false);
+                let (guard, done) =
+                    self.records_guard(gen("level_guard", self.levels), &mark, false);
                 (
                     quote! {
                         let #mark = #frame.mark(&#head);
                         #(let #recs = ::godefer::__private::StackRecord::new();)*
                         #guard
                     },
-                    quote!(#frame.run_down_to(&#head, #mark);),
+                    quote!(#frame.run_down_to(&#head, #mark); #done),
                 )
             }
             Strategy::Heap => {
                 let keeps: Vec<_> = live.iter().map(|&id| gen("k", id)).collect();
-                let guard = self.records_guard(gen("level_guard", self.levels), &mark, true);
+                let (guard, done) =
+                    self.records_guard(gen("level_guard", self.levels), &mark, true);
                 (
                     quote! {
                         let #mark = #frame.mark(&#head);
@@ -1260,6 +1313,7 @@ impl Emit<'_> {
                         quote! {
                             #frame.run_heap_down_to(&#head, #mark);
                             #(#releases)*
+                            #done
                         }
                     },
                 )

@@ -38,3 +38,25 @@ pub fn func_at_least_frame(args: TokenStream, input: TokenStream) -> TokenStream
 pub fn func_at_least_heap(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::func(args.into(), input.into(), Some(plan::Strategy::Heap)).into()
 }
+
+/// Not public API: the conformance suite's async translation of a sync function (its body
+/// lowered as an `async fn`'s, with yield points, run by a minimal executor inside it).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn func_async_port(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func_async_port(args.into(), input.into(), None).into()
+}
+
+/// Not public API: `func_async_port` with at least frame records.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn func_async_port_at_least_frame(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func_async_port(args.into(), input.into(), Some(plan::Strategy::Frame)).into()
+}
+
+/// Not public API: `func_async_port` with heap records.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn func_async_port_at_least_heap(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::func_async_port(args.into(), input.into(), Some(plan::Strategy::Heap)).into()
+}
