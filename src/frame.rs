@@ -35,6 +35,9 @@ mod flag {
     pub const ARMING: u8 = 4;
     /// `godefer::goexit()` crossed this frame: once its deferred calls ran, it goes on.
     pub const GOEXIT: u8 = 8;
+    /// An async frame's future is being dropped before it completed (`crate::future`): its
+    /// deferred calls run for a failure.
+    pub const CANCELLED: u8 = 16;
 }
 
 /// What a frame keeps only once it needs a slow path: it caught a panic, or it was entered
@@ -376,6 +379,23 @@ impl FrameCore {
     #[inline(always)]
     fn panicking(&self) -> bool {
         !self.unregistered() && !self.cold().rec.get().is_null()
+    }
+
+    /// Panicking, or cancelled: what `errdefer!` counts as a failure besides an `Err`.
+    #[inline(always)]
+    fn failing(&self) -> bool {
+        !self.unregistered() && {
+            let cold = self.cold();
+            !cold.rec.get().is_null() || cold.flags.get() & flag::CANCELLED != 0
+        }
+    }
+
+    /// An async frame's future is dropped before it completed: marks the frame so that its
+    /// deferred calls run as for a failure. Only while the frame is entered for the drop.
+    pub(crate) fn mark_cancelled(&self) {
+        self.register(0, 0);
+        let cold = self.cold();
+        cold.flags.set(cold.flags.get() | flag::CANCELLED);
     }
 
     /// Panicking, or `goexit` crossed the frame: `finish` does not return.
@@ -869,14 +889,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
-    /// As [`Frame::with_outcome`], with `failing` for whether the frame's panic is pending.
-    pub(crate) fn with_outcome_as<F: FnOnce(bool, Option<&mut R>)>(&self, failing: bool, f: F) {
-        match self.slot.take() {
-            Some(value) => self.lend(value, |result| f(failing, Some(result))),
-            None => f(failing, None),
-        }
-    }
-
     /// Calls `f` with `value`, the result taken out of the slot, and puts it back after the
     /// call, by return or unwind (see [`Frame::with_result`]).
     #[inline(always)]
@@ -893,7 +905,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// panic is pending, and the result, if there is one (moved out for the call and put back,
     /// as for a `|ret|` closure; no zero value is needed).
     pub(crate) fn with_outcome<F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {
-        let panicking = self.core.panicking();
+        let panicking = self.core.failing();
         match self.slot.take() {
             Some(value) => self.lend(value, |result| f(panicking, Some(result))),
             None => f(panicking, None),

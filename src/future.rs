@@ -192,6 +192,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             frame: self,
             done: false,
         };
+        self.core().mark_cancelled();
         f();
         drop(leave);
     }
@@ -366,8 +367,8 @@ where
     F: FnOnce(bool, Option<&mut R>),
 {
     fn cancel(self, frame: &AsyncFrame<R, Z, S>) {
-        // A cancelled call did not complete: a failure.
-        frame.run_cancelled::<MODE>(|| frame.frame.with_outcome_as(true, self.0));
+        // A cancelled call did not complete: a failure (the frame is marked cancelled).
+        frame.run_cancelled::<MODE>(|| frame.frame.with_outcome(self.0));
     }
 }
 

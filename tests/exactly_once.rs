@@ -575,18 +575,45 @@ macro_rules! cases {
 
 /// Exit paths per strategy: the rows of `cases!`.
 const EXIT_PATHS: usize = 16;
-/// Open-coded, frame records, heap records.
-const STRATEGIES: usize = 3;
+/// Open-coded, frame records, heap records; each also as async frames.
+const STRATEGIES: usize = 6;
 
 each_strategy!(cases);
+
+// The same rows with every function's body run as an async frame (the conformance suite's
+// mechanical translation: a yield point between scopes and before each deferred call's run, so
+// every frame is left and entered again, with whatever panic it holds, on each path). The
+// cancellation paths of async frames are in async-tests.
+mod async_open_coded {
+    use super::*;
+    use godefer::__private::as_async as godefer;
+    cases!();
+}
+
+mod async_frame {
+    use super::*;
+    use godefer::__private::as_async_frame as godefer;
+    cases!();
+}
+
+mod async_heap {
+    use super::*;
+    use godefer::__private::as_async_heap as godefer;
+    cases!();
+}
 
 /// The size of the matrix: strategies x exit paths (each cell also runs twice and checks both
 /// kinds of capture).
 #[test]
 fn matrix_size() {
-    let cells = open_coded::rows().len() + frame::rows().len() + heap::rows().len();
+    let cells = open_coded::rows().len()
+        + frame::rows().len()
+        + heap::rows().len()
+        + async_open_coded::rows().len()
+        + async_frame::rows().len()
+        + async_heap::rows().len();
     assert_eq!(cells, STRATEGIES * EXIT_PATHS);
-    assert_eq!(cells, 48);
+    assert_eq!(cells, 96);
     eprintln!(
         "exactly-once matrix: {STRATEGIES} strategies x {EXIT_PATHS} exit paths = {cells} cells"
     );
