@@ -225,6 +225,30 @@ fn main() {
     };
     let n = 100_000;
     checks.zero("defer1", "open-coded", n, allocations(1000, n, defer1));
+    checks.zero(
+        "adefer1",
+        "open-coded",
+        n,
+        allocations(1000, n, || poll_once(adefer1())),
+    );
+    checks.zero(
+        "adefer8",
+        "open-coded",
+        n,
+        allocations(1000, n, || poll_once(adefer8())),
+    );
+    checks.zero(
+        "aawait1",
+        "open-coded",
+        n,
+        allocations(1000, n, || poll_once(aawait1())),
+    );
+    checks.zero(
+        "aloop10",
+        "heap",
+        n,
+        allocations(1000, n, || poll_once(aloop10())),
+    );
     checks.zero("defer8", "open-coded", n, allocations(1000, n, defer8));
     checks.zero(
         "seed_sum",

@@ -96,6 +96,54 @@ fn threads(c: &mut Criterion) {
     g.finish();
 }
 
+fn async_fns(c: &mut Criterion) {
+    let mut g = c.benchmark_group("adefer1");
+    g.bench_function("godefer", |b| b.iter(|| poll_once(adefer1())));
+    g.bench_function("scopeguard", |b| b.iter(|| poll_once(adefer1_scopeguard())));
+    g.finish();
+
+    let mut g = c.benchmark_group("adefer8");
+    g.bench_function("godefer", |b| b.iter(|| poll_once(adefer8())));
+    g.bench_function("scopeguard", |b| b.iter(|| poll_once(adefer8_scopeguard())));
+    g.finish();
+
+    let mut g = c.benchmark_group("aloop10");
+    g.bench_function("godefer", |b| b.iter(|| poll_once(aloop10())));
+    g.bench_function("vec", |b| b.iter(|| poll_once(aloop10_vec())));
+    g.finish();
+
+    let mut g = c.benchmark_group("aawait1");
+    g.bench_function("godefer", |b| b.iter(|| poll_once(aawait1())));
+    g.bench_function("plain", |b| b.iter(|| poll_once(aawait1_plain())));
+    g.finish();
+
+    // Future sizes, for the report.
+    for (name, godefer, peer) in [
+        (
+            "adefer1",
+            std::mem::size_of_val(&adefer1()),
+            std::mem::size_of_val(&adefer1_scopeguard()),
+        ),
+        (
+            "adefer8",
+            std::mem::size_of_val(&adefer8()),
+            std::mem::size_of_val(&adefer8_scopeguard()),
+        ),
+        (
+            "aloop10",
+            std::mem::size_of_val(&aloop10()),
+            std::mem::size_of_val(&aloop10_vec()),
+        ),
+        (
+            "aawait1",
+            std::mem::size_of_val(&aawait1()),
+            std::mem::size_of_val(&aawait1_plain()),
+        ),
+    ] {
+        println!("future_size {name} godefer={godefer} peer={peer}");
+    }
+}
+
 fn main() {
     // The floor must not print 'thread panicked' a million times: a no-op hook, installed
     // before godefer's (which goes in front of it at the first godefer frame).
@@ -114,5 +162,6 @@ fn main() {
     panics(&mut c);
     seed(&mut c);
     threads(&mut c);
+    async_fns(&mut c);
     c.final_summary();
 }

@@ -214,6 +214,7 @@ impl FrameCore {
     /// being handled, a ghost, flags), links the frame into the thread's list again, counting
     /// levels afresh for this poll. Only from the frame's own scope future, at the start of its
     /// poll, where nothing registered after it is running.
+    #[inline(always)]
     pub(crate) fn enter_poll(&self, kept: bool) {
         let me = self.addr();
         let armed = state::with_top(|t| {
@@ -229,6 +230,17 @@ impl FrameCore {
             }
         });
         if kept {
+            self.relink(armed);
+        } else if armed {
+            self.enter_armed();
+        }
+    }
+
+    /// [`FrameCore::enter_poll`] for a frame that kept its slow-path state.
+    #[cold]
+    #[inline(never)]
+    fn relink(&self, armed: bool) {
+        {
             let prev = state::with_special(|s| s.replace(self));
             // SAFETY: `kept`: an earlier poll initialised `cold` and `leave_poll` unlinked the
             // frame, so nothing follows `prev` now. `prev` is the one field that is not a
@@ -244,30 +256,36 @@ impl FrameCore {
             } else {
                 cold.flags.set(flags);
             }
-        } else if armed {
-            self.enter_armed();
         }
     }
 
     /// An async frame's poll ends: `done` if the frame will not be polled again (its result is
     /// out, or the poll unwinds). Unlinks the frame and gives back its levels, as a sync frame's
     /// exit does, but keeps the slow-path state unless `done`. Returns whether it kept it.
+    #[inline(always)]
     pub(crate) fn leave_poll(&self, done: bool) -> bool {
-        let kept = Self::any_registered() && self.registered() && {
-            if done {
-                self.exit_slow();
-                false
-            } else {
-                let cold = self.cold();
-                if cold.flags.get() & flag::LEVELED != 0 {
-                    state::set_level(cold.level.get().wrapping_sub(2));
-                }
-                state::with_special(|s| s.set(cold.prev));
-                true
-            }
-        };
+        let kept = Self::any_registered() && self.unlink_after_poll(done);
         self.leave_top();
         kept
+    }
+
+    /// [`FrameCore::leave_poll`] while some frame of the thread is registered.
+    #[cold]
+    #[inline(never)]
+    fn unlink_after_poll(&self, done: bool) -> bool {
+        if !self.registered() {
+            return false;
+        }
+        if done {
+            self.exit_slow();
+            return false;
+        }
+        let cold = self.cold();
+        if cold.flags.get() & flag::LEVELED != 0 {
+            state::set_level(cold.level.get().wrapping_sub(2));
+        }
+        state::with_special(|s| s.set(cold.prev));
+        true
     }
 
     /// The exit's half that concerns `state::Hot::top` (see [`Frame`]'s `Drop`).
@@ -374,11 +392,6 @@ impl FrameCore {
     #[inline(always)]
     fn has(&self, bits: u8) -> bool {
         !self.unregistered() && self.cold().flags.get() & bits != 0
-    }
-
-    #[inline(always)]
-    fn panicking(&self) -> bool {
-        !self.unregistered() && !self.cold().rec.get().is_null()
     }
 
     /// Panicking, or cancelled: what `errdefer!` counts as a failure besides an `Err`.
@@ -1215,6 +1228,22 @@ impl<R, Z, S> Frame<R, Z, S> {
     #[inline(always)]
     pub(crate) fn core(&self) -> &FrameCore {
         &self.core
+    }
+
+    /// Drops an async frame's fields, without the exit a sync frame's `Drop` makes: an async
+    /// frame is entered and left by each poll (`crate::future`), never linked in between.
+    ///
+    /// # Safety
+    /// Called once, from the async frame's `Drop`, on a frame it never drops otherwise.
+    #[inline(always)]
+    pub(crate) unsafe fn drop_unlinked(this: &mut ManuallyDrop<Self>) {
+        // SAFETY: the caller drops the frame this once, and never through its `Drop`; the core
+        // owns nothing (its slow-path state was dropped by the last `leave_poll` or by the
+        // async frame's drop before this).
+        unsafe {
+            ptr::drop_in_place(&mut this.slot);
+            ptr::drop_in_place(&mut this.zero);
+        }
     }
 }
 

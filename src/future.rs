@@ -33,6 +33,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -44,7 +45,8 @@ use crate::zero::ZeroSource;
 /// by the macro with the unsafe [`AsyncFrame::new`]; the [`Frame`] methods the lowering calls
 /// between awaits are reached through `Deref`.
 pub struct AsyncFrame<R, Z, S> {
-    frame: Frame<R, Z, S>,
+    /// Dropped by the async frame's `Drop`, without the sync frame's exit.
+    frame: ManuallyDrop<Frame<R, Z, S>>,
     /// An earlier poll left the frame's slow-path state initialised (see `frame::Cold`).
     kept: Cell<bool>,
 }
@@ -100,7 +102,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     pub unsafe fn new(zero: Z) -> AsyncFrame<R, Z, S> {
         AsyncFrame {
             // SAFETY: the caller keeps `Frame::new`'s contract, per poll (see above).
-            frame: unsafe { Frame::new(zero) },
+            frame: ManuallyDrop::new(unsafe { Frame::new(zero) }),
             kept: Cell::new(false),
         }
     }
@@ -136,14 +138,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             frame: self,
             done: true,
         };
-        let poll = match catch(|| body.poll(cx)) {
-            Ok(poll) => poll,
-            Err(payload) => {
-                self.core().caught_in_poll(payload);
-                Poll::Ready(())
-            }
-        };
-        if poll.is_pending() {
+        // No catch here: the body's code runs in `nest_async` scopes, which catch.
+        if body.poll(cx).is_pending() {
             leave.done = false;
             return Poll::Pending;
         }
@@ -305,9 +301,21 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
 impl<R, Z, S> Drop for AsyncFrame<R, Z, S> {
     fn drop(&mut self) {
+        /// Drops the frame's fields last, also when `drop_kept` raises a panic.
+        struct Fields<R, Z, S>(*mut ManuallyDrop<Frame<R, Z, S>>);
+        impl<R, Z, S> Drop for Fields<R, Z, S> {
+            fn drop(&mut self) {
+                // SAFETY: the pointer is to the async frame's own frame, alive until its
+                // `Drop` returns, which drops the frame only here, once; nothing else uses the
+                // frame any more when this runs.
+                unsafe { Frame::drop_unlinked(&mut *self.0) };
+            }
+        }
+        let fields = Fields(&raw mut self.frame);
         if self.kept.get() {
             self.drop_kept();
         }
+        drop(fields);
     }
 }
 
@@ -410,7 +418,18 @@ impl<const MODE: u8, F> WithOutcome<MODE, F> {
 }
 
 impl<R, Z, S, D: Cancel<R, Z, S>> Drop for OnCancel<'_, R, Z, S, D> {
+    #[inline(always)]
     fn drop(&mut self) {
+        if self.call.is_some() {
+            self.cancelled();
+        }
+    }
+}
+
+impl<R, Z, S, D: Cancel<R, Z, S>> OnCancel<'_, R, Z, S, D> {
+    #[cold]
+    #[inline(never)]
+    fn cancelled(&mut self) {
         if let Some(call) = self.call.take() {
             call.cancel(self.frame);
         }

@@ -313,3 +313,96 @@ pub fn loop10_on_threads(threads: usize, iters: u64) -> Duration {
     let last = spans.iter().map(|s| s.1).max().unwrap();
     last - first
 }
+
+// ---------------------------------------------------------------------------------------------
+// async: the same shapes in `async fn`s, polled to completion (one poll: nothing in them waits),
+// against the same written with a `Drop` guard (scopeguard) and a `Vec` of boxed closures run by
+// a guard's drop (the loop).
+
+/// Polls a future that completes at its first poll.
+#[inline(always)]
+pub fn poll_once<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => unreachable!("the benchmark futures never wait"),
+    }
+}
+
+#[godefer::func]
+#[inline(never)]
+pub async fn adefer1() {
+    defer!(check3(black_box(1), black_box(2), black_box(3)));
+}
+
+#[inline(never)]
+pub async fn adefer1_scopeguard() {
+    let (x, y, z) = (black_box(1), black_box(2), black_box(3));
+    scopeguard::defer! { check3(x, y, z); }
+}
+
+#[godefer::func]
+#[inline(never)]
+pub async fn adefer8() {
+    defer!(take1(1));
+    defer!(take1(2));
+    defer!(take1(3));
+    defer!(take1(4));
+    defer!(take1(5));
+    defer!(take1(6));
+    defer!(take1(7));
+    defer!(take1(8));
+}
+
+#[inline(never)]
+pub async fn adefer8_scopeguard() {
+    scopeguard::defer! { take1(1); }
+    scopeguard::defer! { take1(2); }
+    scopeguard::defer! { take1(3); }
+    scopeguard::defer! { take1(4); }
+    scopeguard::defer! { take1(5); }
+    scopeguard::defer! { take1(6); }
+    scopeguard::defer! { take1(7); }
+    scopeguard::defer! { take1(8); }
+}
+
+#[godefer::func]
+#[inline(never)]
+pub async fn aloop10() {
+    for _ in 0..10 {
+        defer!(check3(black_box(1), black_box(2), black_box(3)));
+    }
+}
+
+/// The loop's guard peer: the cleanups pushed into a `Vec`, run newest first by its drop.
+#[inline(never)]
+pub async fn aloop10_vec() {
+    struct Cleanups(Vec<Box<dyn FnOnce()>>);
+    impl Drop for Cleanups {
+        fn drop(&mut self) {
+            while let Some(f) = self.0.pop() {
+                f();
+            }
+        }
+    }
+    let mut cleanups = Cleanups(Vec::new());
+    for _ in 0..10 {
+        let (x, y, z) = (black_box(1), black_box(2), black_box(3));
+        cleanups.0.push(Box::new(move || check3(x, y, z)));
+    }
+}
+
+/// An awaited deferred call (`defer!(async { .. })`).
+#[godefer::func]
+#[inline(never)]
+pub async fn aawait1() {
+    defer!(async { take1(black_box(1)) });
+}
+
+/// Its peer: the cleanup awaited at the end of the body (what runs on every normal exit, with
+/// no protection on a panic or cancellation).
+#[inline(never)]
+pub async fn aawait1_plain() {
+    async { take1(black_box(1)) }.await;
+}
