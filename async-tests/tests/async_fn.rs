@@ -720,6 +720,49 @@ fn goexit_in_a_task_runs_its_defers_and_the_executor_sees_a_panicked_task() {
     assert_eq!(log.take(), ["goexit: recover None"]);
 }
 
+trait Greeter {
+    // A default body in the trait itself.
+    #[godefer::func]
+    async fn greet(&self, log: &Log) -> String {
+        defer!(log.p("greeted"));
+        yield_now().await;
+        "hello".to_string()
+    }
+}
+
+struct Plain;
+
+impl Greeter for Plain {}
+
+#[test]
+fn a_default_async_method_of_a_trait() {
+    let log = Log::default();
+    assert_eq!(futures::executor::block_on(Plain.greet(&log)), "hello");
+    assert_eq!(log.take(), ["greeted"]);
+}
+
+#[test]
+fn join_runs_two_frames_interleaved_on_one_task() {
+    let log = Log::default();
+    let rt = current_thread();
+    let (a, b) = rt.block_on(async {
+        tokio::join!(recovers(log.clone(), false), exits(log.clone(), "3"))
+    });
+    assert_eq!(a, Err("recovered: late".to_string()));
+    assert_eq!(b, Ok(103));
+    let mut got = log.take();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "cleanup",
+            "first registered, last run",
+            "recover in the body: None",
+            "sees Ok(3)"
+        ]
+    );
+}
+
     };
 }
 
