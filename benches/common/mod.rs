@@ -315,9 +315,17 @@ pub fn loop10_on_threads(threads: usize, iters: u64) -> Duration {
 }
 
 // ---------------------------------------------------------------------------------------------
-// async: the same shapes in `async fn`s, polled to completion (one poll: nothing in them waits),
+// async: the same shapes in `async fn`s with one `.await` of a ready future (a point where they
+// could wait: without one, godefer lowers an `async fn` as a sync one), polled to completion in
+// one poll,
 // against the same written with a `Drop` guard (scopeguard) and a `Vec` of boxed closures run by
 // a guard's drop (the loop).
+
+/// A ready future, awaited by each async shape.
+#[inline(always)]
+pub fn ready() -> std::future::Ready<()> {
+    std::future::ready(())
+}
 
 /// Polls a future that completes at its first poll.
 #[inline(always)]
@@ -334,12 +342,14 @@ pub fn poll_once<F: std::future::Future>(f: F) -> F::Output {
 #[inline(never)]
 pub async fn adefer1() {
     defer!(check3(black_box(1), black_box(2), black_box(3)));
+    ready().await;
 }
 
 #[inline(never)]
 pub async fn adefer1_scopeguard() {
     let (x, y, z) = (black_box(1), black_box(2), black_box(3));
     scopeguard::defer! { check3(x, y, z); }
+    ready().await;
 }
 
 #[godefer::func]
@@ -353,6 +363,7 @@ pub async fn adefer8() {
     defer!(take1(6));
     defer!(take1(7));
     defer!(take1(8));
+    ready().await;
 }
 
 #[inline(never)]
@@ -365,6 +376,7 @@ pub async fn adefer8_scopeguard() {
     scopeguard::defer! { take1(6); }
     scopeguard::defer! { take1(7); }
     scopeguard::defer! { take1(8); }
+    ready().await;
 }
 
 #[godefer::func]
@@ -373,6 +385,7 @@ pub async fn aloop10() {
     for _ in 0..10 {
         defer!(check3(black_box(1), black_box(2), black_box(3)));
     }
+    ready().await;
 }
 
 /// The loop's guard peer: the cleanups pushed into a `Vec`, run newest first by its drop.
@@ -391,6 +404,7 @@ pub async fn aloop10_vec() {
         let (x, y, z) = (black_box(1), black_box(2), black_box(3));
         cleanups.0.push(Box::new(move || check3(x, y, z)));
     }
+    ready().await;
 }
 
 /// An awaited deferred call (`defer!(async { .. })`).
