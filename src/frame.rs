@@ -925,6 +925,15 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
+    /// Whether an awaited `errdefer!`/`okdefer!` call runs: `gate` decides on the outcome as
+    /// [`Frame::with_outcome`] gives it.
+    #[inline]
+    pub fn outcome_gate<G: FnOnce(bool, Option<&mut R>) -> bool>(&self, gate: G) -> bool {
+        let mut go = false;
+        self.with_outcome(|failing, result| go = gate(failing, result));
+        go
+    }
+
     /// Runs an open-coded `errdefer!`/`okdefer!` closure (see [`Frame::with_outcome`]).
     #[inline(always)]
     pub fn run_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(&self, f: F) {

@@ -343,8 +343,10 @@
 //! dropped while it was handling a panic (awaiting a deferred call) goes on with that panic
 //! the same way. A deferred call run by a cancellation may `recover()` that panic, as at exit.
 //!
-//! Limits, for now: an awaited deferred call cannot be in a loop or a match guard, nor in
-//! `errdefer!`/`okdefer!`, and a function that has one is open-coded. `goexit()` in a future
+//! `errdefer!` and `okdefer!` take the awaited forms too (`errdefer!(tx.rollback().await)`):
+//! decided when their turn comes, then awaited. Limits, for now: an awaited deferred call cannot
+//! be in a loop or a match guard, `errdefer!` takes no `async |e|` closure, and a function that
+//! has an awaited deferred call is open-coded. `goexit()` in a future
 //! runs its deferred calls (and its callers' in the same task), then leaves the `poll` as an
 //! unwind with a [`Goexit`] payload: an executor sees a panicked task.
 //!

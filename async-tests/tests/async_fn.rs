@@ -763,6 +763,71 @@ fn join_runs_two_frames_interleaved_on_one_task() {
     );
 }
 
+struct Tx {
+    log: Log,
+}
+
+impl Tx {
+    async fn rollback(&self) {
+        yield_now().await;
+        self.log.p("rolled back");
+    }
+    async fn commit(&self) {
+        yield_now().await;
+        self.log.p("committed");
+    }
+}
+
+#[godefer::func]
+async fn transaction(log: Log, how: &str) -> Result<u32, String> {
+    let tx = Tx { log: log.clone() };
+    errdefer!(tx.rollback().await);
+    okdefer!(async {
+        log.p("ok: awaited");
+    });
+    let l = log.clone();
+    errdefer!(async move {
+        yield_now().await;
+        l.p("err: awaited block");
+    });
+    yield_now().await;
+    match how {
+        "panic" => panic!("boom"),
+        "err" => Err("failed".into()),
+        _ => {
+            tx.commit().await;
+            Ok(1)
+        }
+    }
+}
+
+#[godefer::func]
+async fn recovered_transaction(log: Log) -> Result<u32, String> {
+    defer!(|ret: &mut Result<u32, String>| {
+        if let Some(p) = recover() {
+            *ret = Err(p.to_string());
+        }
+    });
+    transaction(log, "panic").await
+}
+
+#[test]
+fn awaited_errdefer_and_okdefer_run_by_the_outcome_when_their_turn_comes() {
+    let log = Log::default();
+    assert_eq!(futures::executor::block_on(transaction(log.clone(), "ok")), Ok(1));
+    assert_eq!(log.take(), ["committed", "ok: awaited"]);
+    assert_eq!(
+        futures::executor::block_on(transaction(log.clone(), "err")),
+        Err("failed".into())
+    );
+    assert_eq!(log.take(), ["err: awaited block", "rolled back"]);
+    assert_eq!(
+        futures::executor::block_on(recovered_transaction(log.clone())),
+        Err("boom".into())
+    );
+    assert_eq!(log.take(), ["err: awaited block", "rolled back"]);
+}
+
     };
 }
 

@@ -454,11 +454,13 @@ fn lower_frame(
                 ));
                 None
             }
-            Some(form) if form.is_awaited() && gate != ast::Gate::Always => {
+            Some(Form::Async {
+                takes_result: true, ..
+            }) if gate != ast::Gate::Always => {
                 ctx.errors.push(syn::Error::new(
                     span,
-                    "`errdefer!` and `okdefer!` take no awaited call yet: use \
-                     `defer!(async |ret| ..)` and look at the result",
+                    "`errdefer!` and `okdefer!` take no async closure with a parameter (yet): \
+                     use `defer!(async |ret| ..)` and look at the result",
                 ));
                 None
             }
@@ -1120,6 +1122,7 @@ impl Emit<'_> {
             let at_frame = located(&frame, span);
             let dot_await = kind.dot_await();
             let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure) #dot_await;);
+            let run = self.gate_awaited(id, run);
             return quote! {
                 #setup
                 #keep
@@ -1144,6 +1147,7 @@ impl Emit<'_> {
                 let run = kind.name("run", "");
                 let (at_frame, at_d) = (located(&frame, span), located(&d, span));
                 let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d).await;);
+                let run = self.gate_awaited(id, run);
                 quote! {
                     #setup
                     let #d = #closure;
@@ -1282,9 +1286,11 @@ impl Emit<'_> {
                     let f = gen("f", id);
                     let (mode, run) = self.run_of(id);
                     if self.kind_of(id).awaited() {
+                        let run =
+                            self.gate_awaited(id, quote!(#frame.#run::<{ #mode }, _>(#f).await;));
                         return quote! {
                             if let ::core::option::Option::Some(#f) = #s {
-                                #frame.#run::<{ #mode }, _>(#f).await;
+                                #run
                             }
                         };
                     }
@@ -1360,17 +1366,16 @@ impl Emit<'_> {
     /// The kind of the closure a site defers (see [`Kind`]).
     fn kind_of(&self, id: usize) -> Kind {
         let site = &self.sites[id];
-        if site.gate != ast::Gate::Always {
-            return Kind::Outcome;
-        }
         match site.form {
-            Some(Form::Closure {
-                takes_result: true, ..
-            }) => Kind::Ret,
+            // Awaited, also under `errdefer!`/`okdefer!` (see `Emit::gate_awaited`).
             Some(Form::Async {
                 takes_result: true, ..
             }) => Kind::AwaitRet,
             Some(Form::Async { .. } | Form::Awaited { .. }) => Kind::Await,
+            _ if site.gate != ast::Gate::Always => Kind::Outcome,
+            Some(Form::Closure {
+                takes_result: true, ..
+            }) => Kind::Ret,
             _ => Kind::Call,
         }
     }
@@ -1699,6 +1704,41 @@ impl Emit<'_> {
             }
             Form::Async { .. } | Form::Awaited { .. } => return None,
         })
+    }
+
+    /// The run of an awaited deferred call, under its gate if it is an `errdefer!` or
+    /// `okdefer!`: decided when its turn comes, before it is awaited (a future not awaited is
+    /// dropped unstarted).
+    fn gate_awaited(&self, id: usize, run: TokenStream) -> TokenStream {
+        let site = &self.sites[id];
+        if site.gate == ast::Gate::Always {
+            return run;
+        }
+        let span = site.span;
+        let ret = &self.ret;
+        let at = Span::mixed_site().located_at(span);
+        let panicking = syn::Ident::new("__godefer_panicking", at);
+        let result = syn::Ident::new("__godefer_outcome_result", at);
+        let outcome = outcome_ident();
+        let frame = frame_ident();
+        let failing = quote! {
+            (#panicking
+                || #result.as_deref().is_some_and(|r| {
+                    ::godefer::__private::Outcome::is_err(&#outcome, r)
+                }))
+        };
+        let wanted = if site.gate == ast::Gate::OnSuccess {
+            quote!(!#failing)
+        } else {
+            failing
+        };
+        quote_spanned! {span=>
+            if #frame.outcome_gate(
+                |#panicking: bool, #result: ::core::option::Option<&mut #ret>| #wanted
+            ) {
+                #run
+            }
+        }
     }
 
     /// The closure of an `errdefer!` or `okdefer!`: it gets whether the frame's panic is
