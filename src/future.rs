@@ -138,8 +138,16 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             frame: self,
             done: true,
         };
-        // No catch here: the body's code runs in `nest_async` scopes, which catch.
-        if body.poll(cx).is_pending() {
+        // The body is the frame's outermost scope: its panics are the frame's (the scopes
+        // nested in it catch theirs).
+        let poll = match catch(|| body.poll(cx)) {
+            Ok(poll) => poll,
+            Err(payload) => {
+                self.core().caught_in_poll(payload);
+                Poll::Ready(())
+            }
+        };
+        if poll.is_pending() {
             leave.done = false;
             return Poll::Pending;
         }

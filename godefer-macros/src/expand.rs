@@ -618,6 +618,14 @@ fn lower_frame(
     let (body, guarded) = emit.seq(0);
     let body = if guarded {
         body
+    } else if is_async && has_await(&body) {
+        // The outermost scope of an async frame that awaits is the body itself: `scope`
+        // catches its panics (one future and one catch less per call).
+        if labelled {
+            labelled_scope(&body)
+        } else {
+            body
+        }
     } else {
         nest(&body, labelled, is_async, body_span)
     };
