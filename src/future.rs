@@ -44,11 +44,12 @@ use crate::zero::ZeroSource;
 /// The frame of one call of an `async fn` lowered by `#[godefer::func]`. Not public API: made
 /// by the macro with the unsafe [`AsyncFrame::new`]; the [`Frame`] methods the lowering calls
 /// between awaits are reached through `Deref`.
+#[repr(C)]
 pub struct AsyncFrame<R, Z, S> {
-    /// Dropped by the async frame's `Drop`, without the sync frame's exit.
-    frame: ManuallyDrop<Frame<R, Z, S>>,
     /// An earlier poll left the frame's slow-path state initialised (see `frame::Cold`).
     kept: Cell<bool>,
+    /// Dropped by the async frame's `Drop`, without the sync frame's exit.
+    frame: ManuallyDrop<Frame<R, Z, S>>,
 }
 
 // SAFETY: an `AsyncFrame` is a hygienic local of the future the macro generates; only that
