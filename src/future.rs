@@ -115,15 +115,21 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
 
     /// The whole body: polls it with the frame entered, then ends the call as
     /// [`Frame::finish`] does (the result, or the frame's panic raised again from the poll).
+    ///
+    /// `exit` runs the deferred calls of the body's outermost scope whose guards are locals of
+    /// the `async fn` rather than of the body (see [`OnCancel`]): once the body is over, by its
+    /// end or by a panic, in the same poll.
     #[inline(always)]
-    pub fn scope<B: Future<Output = ()>>(
+    pub fn scope<B: Future<Output = ()>, E: Fn()>(
         &self,
         body: B,
+        exit: E,
         name: &'static str,
-    ) -> Scope<'_, R, Z, S, B> {
+    ) -> Scope<'_, R, Z, S, B, E> {
         Scope {
             frame: self,
             body,
+            exit,
             name,
         }
     }
@@ -131,6 +137,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     fn poll_scope<B: Future<Output = ()>>(
         &self,
         body: Pin<&mut B>,
+        exit: &impl Fn(),
         cx: &mut Context<'_>,
         name: &'static str,
     ) -> Poll<R> {
@@ -152,6 +159,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             leave.done = false;
             return Poll::Pending;
         }
+        exit();
         let result = self.frame.finish(name);
         drop(leave);
         Poll::Ready(result)
@@ -239,7 +247,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, Call<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Some(Call(f)),
+            call: Cell::new(Some(Call(f))),
         }
     }
 
@@ -251,7 +259,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, WithRet<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Some(WithRet(f)),
+            call: Cell::new(Some(WithRet(f))),
         }
     }
 
@@ -263,7 +271,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, WithOutcome<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Some(WithOutcome(f)),
+            call: Cell::new(Some(WithOutcome(f))),
         }
     }
 
@@ -271,30 +279,30 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     #[inline(always)]
     pub fn fill_cancel<const MODE: u8, F: FnOnce()>(
         &self,
-        slot: &mut OnCancel<'_, R, Z, S, Call<MODE, F>>,
+        slot: &OnCancel<'_, R, Z, S, Call<MODE, F>>,
         f: F,
     ) {
-        slot.call = Some(Call(f));
+        slot.call.set(Some(Call(f)));
     }
 
     /// As [`AsyncFrame::fill_cancel`], for a `|ret|` closure.
     #[inline(always)]
     pub fn fill_cancel_ret<const MODE: u8, F: FnOnce(&mut R)>(
         &self,
-        slot: &mut OnCancel<'_, R, Z, S, WithRet<MODE, F>>,
+        slot: &OnCancel<'_, R, Z, S, WithRet<MODE, F>>,
         f: F,
     ) {
-        slot.call = Some(WithRet(f));
+        slot.call.set(Some(WithRet(f)));
     }
 
     /// As [`AsyncFrame::fill_cancel`], for an `errdefer!`/`okdefer!` closure.
     #[inline(always)]
     pub fn fill_cancel_outcome<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
         &self,
-        slot: &mut OnCancel<'_, R, Z, S, WithOutcome<MODE, F>>,
+        slot: &OnCancel<'_, R, Z, S, WithOutcome<MODE, F>>,
         f: F,
     ) {
-        slot.call = Some(WithOutcome(f));
+        slot.call.set(Some(WithOutcome(f)));
     }
 
     /// An empty guard, for the slot of a `defer!` in a nested block (filled by
@@ -303,7 +311,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     pub fn cancel_slot<D: Cancel<R, Z, S>>(&self) -> OnCancel<'_, R, Z, S, D> {
         OnCancel {
             frame: self,
-            call: None,
+            call: Cell::new(None),
         }
     }
 }
@@ -392,15 +400,31 @@ where
 /// Holds a deferred call registered at its `defer!` in an `async fn` until it runs; if the
 /// future is dropped first (cancelled), the guard's drop runs it (see the module's docs). Not
 /// public API.
+///
+/// Filled and emptied through shared references: a guard of the body's outermost scope is a
+/// local of the `async fn` itself, declared before the body's future (which fills it) and
+/// emptied by the code [`AsyncFrame::scope`] runs once the body is over, so that a panic of
+/// the body, which ends the body's future, leaves it in place (see `Emit::hoistable` in the
+/// macro).
 pub struct OnCancel<'a, R, Z, S, D: Cancel<R, Z, S>> {
     frame: &'a AsyncFrame<R, Z, S>,
-    call: Option<D>,
+    call: Cell<Option<D>>,
+}
+
+// SAFETY: a guard is a hygienic local of the future the macro generates, made only by the
+// frame's methods (so only with a frame made by the unsafe `AsyncFrame::new`), and reached only
+// by that future's code, which one thread at a time polls or drops: shared references to it
+// never let two threads use its `Cell` at once. The call it holds may be taken, run or dropped
+// by whichever thread polls next, hence `D: Send`.
+unsafe impl<R, Z, S, D: Cancel<R, Z, S> + Send> Sync for OnCancel<'_, R, Z, S, D> where
+    AsyncFrame<R, Z, S>: Sync
+{
 }
 
 impl<R, Z, S, D: Cancel<R, Z, S>> OnCancel<'_, R, Z, S, D> {
     /// The call, for the frame to run at exit; `None` if the `defer!` was not reached.
     #[inline(always)]
-    pub fn take(&mut self) -> Option<D> {
+    pub fn take(&self) -> Option<D> {
         self.call.take()
     }
 }
@@ -429,7 +453,7 @@ impl<const MODE: u8, F> WithOutcome<MODE, F> {
 impl<R, Z, S, D: Cancel<R, Z, S>> Drop for OnCancel<'_, R, Z, S, D> {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.call.is_some() {
+        if self.call.get_mut().is_some() {
             self.cancelled();
         }
     }
@@ -486,9 +510,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Drop for RecordsGuard<'_, R, Z, S> {
 }
 
 /// The future of [`AsyncFrame::scope`]. Not public API.
-pub struct Scope<'a, R, Z, S, B> {
+pub struct Scope<'a, R, Z, S, B, E> {
     frame: &'a AsyncFrame<R, Z, S>,
     body: B,
+    exit: E,
     name: &'static str,
 }
 
@@ -508,17 +533,17 @@ pub struct RunAsync<'a, R, Z, S, F, const MODE: u8> {
 // `Pin::new_unchecked` on a pinned `self`, never moved out, and none of them has a `Drop` (nor
 // is `Unpin` unless the inner future is, by the auto trait), so the pin promise holds for it.
 
-impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>> Future
-    for Scope<'_, R, Z, S, B>
+impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>, E: Fn()> Future
+    for Scope<'_, R, Z, S, B, E>
 {
     type Output = R;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
-        // SAFETY: structural pinning of `body` (see above); `frame` and `name` are not pinned.
+        // SAFETY: structural pinning of `body` (see above); `frame`, `exit` and `name` are not pinned.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above.
         let body = unsafe { Pin::new_unchecked(&mut this.body) };
-        this.frame.poll_scope(body, cx, this.name)
+        this.frame.poll_scope(body, &this.exit, cx, this.name)
     }
 }
 

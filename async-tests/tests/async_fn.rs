@@ -828,6 +828,124 @@ fn awaited_errdefer_and_okdefer_run_by_the_outcome_when_their_turn_comes() {
     assert_eq!(log.take(), ["err: awaited block", "rolled back"]);
 }
 
+fn note(log: &Log, what: impl ToString) {
+    log.p(what);
+}
+
+/// Declares a local: a statement macro, which the lowering cannot look into.
+macro_rules! declare_local {
+    ($n:ident) => {
+        let $n = String::from(concat!("6: ", stringify!($n)));
+    };
+}
+
+// The first `defer!`s of an open-coded `async fn` are hoisted out of the body's future (no
+// scope of their own) when they cannot hold anything of the body; the others are not. Both
+// kinds, mixed, run newest first on every exit.
+#[godefer::func]
+async fn hoisted_then_not(log: Log, how: &'static str) -> Result<u32, String> {
+    defer!(note(&log, "1: hoisted"));
+    defer!(note(&log, format!("2: hoisted, {how}")));
+    defer!(move |ret: &mut Result<u32, String>| {
+        if let Ok(n) = ret {
+            *n += 10;
+        }
+    });
+    yield_now().await;
+    let local = String::from("3: holds a local of the body");
+    defer!(note(&log, &local));
+    defer!(note(&log, "4: after one that holds a local"));
+    yield_now().await;
+    declare_local!(declared);
+    defer!(note(&log, "5: after a statement macro"));
+    defer!(note(&log, &declared));
+    match how {
+        "panic" => panic!("boom"),
+        "err" => Err("failed".into()),
+        _ => Ok(1),
+    }
+}
+
+#[godefer::func]
+async fn hoisted_recovers(log: Log) -> Result<u32, String> {
+    defer!(move |ret: &mut Result<u32, String>| {
+        if let Some(p) = recover() {
+            *ret = Err(format!("recovered: {p}"));
+        }
+    });
+    defer!(note(&log, "cleanup"));
+    yield_now().await;
+    panic!("late");
+}
+
+// Not hoisted: the temporary lives to the end of the body.
+#[godefer::func]
+async fn first_defer_borrows_a_temporary(log: Log) {
+    defer!(note(&log, &String::from("a temporary of the body")));
+    yield_now().await;
+}
+
+#[test]
+fn hoisted_and_nested_defers_run_newest_first_on_every_exit() {
+    let all = |how: &str| {
+        vec![
+            "6: declared".to_string(),
+            "5: after a statement macro".to_string(),
+            "4: after one that holds a local".to_string(),
+            "3: holds a local of the body".to_string(),
+            format!("2: hoisted, {how}"),
+            "1: hoisted".to_string(),
+        ]
+    };
+    let log = Log::default();
+    let got = futures::executor::block_on(hoisted_then_not(log.clone(), "ok"));
+    assert_eq!(got, Ok(11));
+    assert_eq!(log.take(), all("ok"));
+    let got = futures::executor::block_on(hoisted_then_not(log.clone(), "err"));
+    assert_eq!(got, Err("failed".to_string()));
+    assert_eq!(log.take(), all("err"));
+    let rt = multi_thread();
+    let payload = rt
+        .block_on(async { tokio::spawn(hoisted_then_not(log.clone(), "panic")).await })
+        .unwrap_err()
+        .into_panic();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    assert_eq!(log.take(), all("panic"));
+}
+
+#[test]
+fn hoisted_defers_run_on_cancellation_at_each_await_exactly_once() {
+    for (polls, ran) in [(1, 2), (2, 4)] {
+        let log = Log::default();
+        {
+            let mut fut = Box::pin(hoisted_then_not(log.clone(), "cancel"));
+            let waker = futures::task::noop_waker();
+            let mut cx = Context::from_waker(&waker);
+            for _ in 0..polls {
+                assert!(fut.as_mut().poll(&mut cx).is_pending());
+            }
+            assert_eq!(log.take(), Vec::<String>::new());
+        }
+        let want = [
+            "4: after one that holds a local",
+            "3: holds a local of the body",
+            "2: hoisted, cancel",
+            "1: hoisted",
+        ];
+        assert_eq!(log.take(), want[4 - ran..]);
+    }
+}
+
+#[test]
+fn a_hoisted_closure_recovers_a_panic_after_an_await() {
+    let log = Log::default();
+    let got = current_thread().block_on(hoisted_recovers(log.clone()));
+    assert_eq!(got, Err("recovered: late".to_string()));
+    assert_eq!(log.take(), ["cleanup"]);
+    futures::executor::block_on(first_defer_borrows_a_temporary(log.clone()));
+    assert_eq!(log.take(), ["a temporary of the body"]);
+}
+
     };
 }
 
