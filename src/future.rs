@@ -17,6 +17,12 @@
 //! `recover` for each of their polls. Sync deferred calls are run by the [`Frame`] methods, from
 //! inside a poll.
 //!
+//! The first `defer!`s of an open-coded body are hoisted when they cannot hold anything of the
+//! body (the macro's `Emit::hoistable`): their guards ([`OnCancel`]) are locals of the `async fn`
+//! itself, declared before the body's future, and [`AsyncFrame::scope`] runs them (its `exit`)
+//! once the body is over, by its end or by a panic it caught. The code after such a `defer!`
+//! needs no scope, hence no future, of its own.
+//!
 //! # Cancellation
 //!
 //! A future dropped before it completes is not polled again: its awaited deferred calls cannot
@@ -134,6 +140,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         }
     }
 
+    #[inline(always)]
     fn poll_scope<B: Future<Output = ()>>(
         &self,
         body: Pin<&mut B>,
@@ -538,6 +545,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>, E: Fn()> Fut
 {
     type Output = R;
 
+    // Inline: the one call site is the `.await` of the function that made it.
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         // SAFETY: structural pinning of `body` (see above); `frame`, `exit` and `name` are not pinned.
         let this = unsafe { self.get_unchecked_mut() };
@@ -550,6 +559,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>, E: Fn()> Fut
 impl<R, Z, S, B: Future<Output = ()>> Future for Nest<'_, R, Z, S, B> {
     type Output = ();
 
+    // Inline: the one call site is the `.await` of the function that made it.
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // SAFETY: structural pinning of `body` (see above).
         let this = unsafe { self.get_unchecked_mut() };
@@ -568,6 +579,8 @@ impl<R, Z, S, B: Future<Output = ()>> Future for Nest<'_, R, Z, S, B> {
 impl<R, Z, S, F: Future<Output = ()>, const MODE: u8> Future for RunAsync<'_, R, Z, S, F, MODE> {
     type Output = ();
 
+    // Inline: the one call site is the `.await` of the function that made it.
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // SAFETY: structural pinning of `call` (see above).
         let this = unsafe { self.get_unchecked_mut() };

@@ -318,6 +318,16 @@ fn frame_ident() -> syn::Ident {
 
 /// The list head of the frame and heap strategies' records: a local of its own, so an
 /// open-coded frame carries none.
+/// The tuple of the hoisted sites' guards (see `Emit::hoistable`).
+fn slots_ident() -> syn::Ident {
+    syn::Ident::new("__godefer_slots", Span::mixed_site())
+}
+
+/// A reference to it, which the body and the exit closure capture.
+fn hoisted_ident() -> syn::Ident {
+    syn::Ident::new("__godefer_hoisted", Span::mixed_site())
+}
+
 fn head_ident() -> syn::Ident {
     syn::Ident::new("__godefer_head", Span::mixed_site())
 }
@@ -614,9 +624,10 @@ fn lower_frame(
         labelled,
         hoist: is_async && strategy == Strategy::OpenCoded,
         hoisted: Vec::new(),
-        hoisted_at: None,
+        hoisted_runs: Vec::new(),
     };
     emit.replace_placeholders();
+    emit.plan_hoisting();
     let body_span = emit.span_from(0);
     let (body, guarded) = emit.seq(0);
     let body = if guarded {
@@ -639,11 +650,28 @@ fn lower_frame(
         quote!(::core::concat!(::core::module_path!(), "::", #outer, "::{closure}"))
     };
     if is_async {
-        let decls = emit.hoisted.iter().map(|(decl, _)| decl);
-        let runs = emit.hoisted.iter().rev().map(|(_, run)| run);
+        // The hoisted sites' guards, newest first (a tuple drops its fields in order: a
+        // cancelled future drops the newest first), reached through one reference (which the
+        // body's future and the exit closure capture whole, rather than one per guard).
+        let guards = emit.hoisted.iter().rev().map(|&id| {
+            let span = sites[id].span;
+            quote_spanned!(span=> #frame.cancel_slot())
+        });
+        let (slots, hoisted) = (slots_ident(), hoisted_ident());
+        let first = emit.hoisted.first().map(|&id| sites[id].span);
+        let decls = first.map(|span| {
+            // Located at the first hoisted `defer!`: an error about what the guards hold across
+            // the body's awaits (not `Send`, say) names it.
+            let slots = located(&slots, span);
+            quote_spanned! {span=>
+                let #slots = (#(#guards,)*);
+                let #hoisted = &#slots;
+            }
+        });
+        let runs = emit.hoisted_runs.iter().rev();
         // The body's future is awaited for as long as the hoisted guards live: "await occurs
         // here" then points at the first of them.
-        let dot_await = match emit.hoisted_at {
+        let dot_await = match first {
             Some(span) => quote_spanned!(span=> .await),
             None => quote!(.await),
         };
@@ -654,7 +682,7 @@ fn lower_frame(
             // below.
             ::godefer::__frame!(async #frame: ::godefer::__private::AsyncFrame<#ret_tokens, _, #slot_ty> = #zero_tokens);
             #head_decl
-            #(#decls)*
+            #decls
             #frame.scope(async { #body }, || { #(#runs)* }, #label) #dot_await
         }};
     }
@@ -908,13 +936,12 @@ struct Emit<'a> {
     /// The scopes' bodies carry [`rewrite::BODY_LABEL`] (an exit was rewritten inside a macro's
     /// arguments).
     labelled: bool,
-    /// The top-level sites met so far from the body's start were all hoisted (see
-    /// [`Emit::hoistable`]): the next one may be too.
+    /// Top-level sites may be hoisted (see [`Emit::hoistable`]).
     hoist: bool,
-    /// The hoisted sites' guard declarations and runs, in registration order.
-    hoisted: Vec<(TokenStream, TokenStream)>,
-    /// Where the first hoisted site is.
-    hoisted_at: Option<Span>,
+    /// The hoisted sites, in registration order ([`Emit::plan_hoisting`]).
+    hoisted: Vec<usize>,
+    /// Their runs, in registration order.
+    hoisted_runs: Vec<TokenStream>,
 }
 
 /// The pieces of one deferred call.
@@ -1027,11 +1054,6 @@ impl Emit<'_> {
         let nested: Vec<usize> = (0..self.sites.len())
             .filter(|&id| matches!(self.sites[id].nested_in, Some(i) if i >= from && i <= last))
             .collect();
-        if !nested.is_empty() {
-            // This level's deferred calls run at its end, inside the body: a site after it may
-            // not run after them.
-            self.hoist = false;
-        }
         let plain = &self.stmts[from..end];
         let frame = frame_ident();
         let mut inner = quote!(#(#plain)*);
@@ -1048,7 +1070,7 @@ impl Emit<'_> {
                 }
             }
             Some(j) => match self.top_site[j] {
-                Some(id) if self.hoistable(id, j) => {
+                Some(id) if self.hoisted.contains(&id) => {
                     // No scope of its own: the body's outermost scope (`scope`) catches the
                     // panics of the code after it, and runs it once the body is over.
                     let registration = self.hoisted_site(id);
@@ -1057,7 +1079,6 @@ impl Emit<'_> {
                     inner.extend(quote!(#registration #yp #cont));
                 }
                 Some(id) => {
-                    self.hoist = false;
                     let keep_in_memory = self.may_call_from(j + 1);
                     let (cont, guarded) = self.seq(j + 1);
                     let cont = if guarded || cont.is_empty() {
@@ -1070,7 +1091,6 @@ impl Emit<'_> {
                     inner.extend(self.top_level(id, cont, keep_in_memory));
                 }
                 None => {
-                    self.hoist = false;
                     let stmt = &self.stmts[j];
                     inner.extend(quote!(#stmt));
                     let (cont, _) = self.seq(j + 1);
@@ -1292,9 +1312,6 @@ impl Emit<'_> {
     ///
     /// [`AsyncFrame::scope`]: ../../godefer/__private/struct.AsyncFrame.html
     fn hoistable(&self, id: usize, j: usize) -> bool {
-        if !self.hoist {
-            return false;
-        }
         let Some(form) = self.sites[id].form.as_ref() else {
             return false;
         };
@@ -1326,8 +1343,30 @@ impl Emit<'_> {
         !operands.iter().any(|e| extends_temporary(e)) && !names_any(tokens, &locals)
     }
 
-    /// A hoisted site's registration, in place of its `defer!`; its guard and run go to
-    /// `self.hoisted`.
+    /// Picks the hoisted sites: the top-level ones [`Emit::hoistable`] from the body's start,
+    /// up to the first one that is not, or the first statement with sites nested in it (their
+    /// scope's deferred calls run at its end, inside the body: no site after them may run
+    /// after them).
+    fn plan_hoisting(&mut self) {
+        if !self.hoist {
+            return;
+        }
+        let mut from = 0;
+        while let Some(j) = (from..self.stmts.len()).find(|&k| self.is_split(k)) {
+            let nested = self
+                .sites
+                .iter()
+                .any(|s| matches!(s.nested_in, Some(i) if i >= from && i <= j));
+            match self.top_site[j] {
+                Some(id) if !nested && self.hoistable(id, j) => self.hoisted.push(id),
+                _ => return,
+            }
+            from = j + 1;
+        }
+    }
+
+    /// A hoisted site's registration, in place of its `defer!`; its run goes to
+    /// `self.hoisted_runs`.
     fn hoisted_site(&mut self, id: usize) -> TokenStream {
         let frame = frame_ident();
         let Some(Parts {
@@ -1340,24 +1379,24 @@ impl Emit<'_> {
             return TokenStream::new();
         };
         let span = self.sites[id].span;
-        self.hoisted_at.get_or_insert(span);
-        let d = gen("d", id);
+        // Its guard's place in the tuple, which holds the newest first.
+        let at = self.hoisted.iter().position(|&h| h == id).unwrap_or(0);
+        let index = syn::Index {
+            index: (self.hoisted.len() - 1 - at) as u32,
+            span,
+        };
+        let hoisted = hoisted_ident();
         let (fill, run) = (kind.name("fill_cancel", ""), kind.name("run", ""));
-        let (at_frame, at_d) = (located(&frame, span), located(&d, span));
+        let (at_frame, at_hoisted) = (located(&frame, span), located(&hoisted, span));
         let f = gen("f", id);
-        self.hoisted.push((
-            // Located at the `defer!`: an error about what the guard holds across the body's
-            // awaits (not `Send`, say) names it.
-            quote_spanned!(span=> let #at_d = #frame.cancel_slot();),
-            quote_spanned! {span=>
-                if let ::core::option::Option::Some(#f) = #at_d.take() {
-                    #at_frame.#run::<{ #mode }, _>(#f.get());
-                }
-            },
-        ));
+        self.hoisted_runs.push(quote_spanned! {span=>
+            if let ::core::option::Option::Some(#f) = #at_hoisted.#index.take() {
+                #at_frame.#run::<{ #mode }, _>(#f.get());
+            }
+        });
         quote! {
             #setup
-            #frame.#fill::<{ #mode }, _>(&#at_d, #closure);
+            #frame.#fill::<{ #mode }, _>(&#at_hoisted.#index, #closure);
         }
     }
 
@@ -2156,7 +2195,7 @@ mod tests {
     /// (see `Emit::hoistable`).
     fn hoists_first(f: proc_macro2::TokenStream) -> bool {
         let code = lowered(f);
-        code.contains("let__godefer_d0=__godefer_frame.cancel_slot();")
+        code.contains("let__godefer_slots=(")
     }
 
     #[test]
@@ -2284,17 +2323,11 @@ mod tests {
         let code = lowered(quote! {
             async fn f() { let y = 1; defer!(g(y)); defer!(g(2)); h().await; }
         });
-        assert!(
-            !code.contains("cancel_slot();__godefer_frame.scope"),
-            "{code}"
-        );
+        assert!(!code.contains("__godefer_slots"), "{code}");
         let code = lowered(quote! {
             async fn f() { if c() { defer!(g(1)); } defer!(g(2)); h().await; }
         });
-        assert!(
-            !code.contains("let__godefer_d1=__godefer_frame.cancel_slot();"),
-            "{code}"
-        );
+        assert!(!code.contains("__godefer_slots"), "{code}");
         // Sync functions and the record strategies never hoist.
         assert!(!lowered(quote!(
             fn f() {
