@@ -149,7 +149,7 @@ impl FrameCore {
     /// although not registered themselves. (A null test inside `registered` does not do it:
     /// the optimiser folds it into the address compare, measured 0.5 ns slower on defer1.)
     #[inline(always)]
-    fn any_registered() -> bool {
+    pub(crate) fn any_registered() -> bool {
         state::with_special(|s| !s.get().is_null())
     }
 
@@ -242,7 +242,7 @@ impl FrameCore {
     fn relink(&self, armed: bool) {
         {
             let prev = state::with_special(|s| s.replace(self));
-            // SAFETY: `kept`: an earlier poll initialised `cold` and `leave_poll` unlinked the
+            // SAFETY: `kept`: an earlier poll initialised `cold` and `unlink_after_poll` unlinked the
             // frame, so nothing follows `prev` now. `prev` is the one field that is not a
             // `Cell`: written through the `UnsafeCell`, before any reference into `cold` is made.
             unsafe { (*(*self.cold.get()).as_mut_ptr()).prev = prev };
@@ -259,20 +259,14 @@ impl FrameCore {
         }
     }
 
-    /// An async frame's poll ends: `done` if the frame will not be polled again (its result is
-    /// out, or the poll unwinds). Unlinks the frame and gives back its levels, as a sync frame's
-    /// exit does, but keeps the slow-path state unless `done`. Returns whether it kept it.
-    #[inline(always)]
-    pub(crate) fn leave_poll(&self, done: bool) -> bool {
-        let kept = Self::any_registered() && self.unlink_after_poll(done);
-        self.leave_top();
-        kept
-    }
-
-    /// [`FrameCore::leave_poll`] while some frame of the thread is registered.
+    /// An async frame's poll ends (`crate::future`'s `Leave`, which then calls
+    /// [`FrameCore::leave_top`]) while some frame of the thread is registered: `done` if the
+    /// frame will not be polled again (its result is out, or the poll unwinds). Unlinks the
+    /// frame and gives back its levels, as a sync frame's exit does, but keeps the slow-path
+    /// state unless `done`. Returns whether it kept it.
     #[cold]
     #[inline(never)]
-    fn unlink_after_poll(&self, done: bool) -> bool {
+    pub(crate) fn unlink_after_poll(&self, done: bool) -> bool {
         if !self.registered() {
             return false;
         }
@@ -290,7 +284,7 @@ impl FrameCore {
 
     /// The exit's half that concerns `state::Hot::top` (see [`Frame`]'s `Drop`).
     #[inline(always)]
-    fn leave_top(&self) {
+    pub(crate) fn leave_top(&self) {
         let me = self.addr();
         state::with_top(|t| {
             let top = t.get();
@@ -1268,7 +1262,7 @@ impl<R, Z, S> Frame<R, Z, S> {
     #[inline(always)]
     pub(crate) unsafe fn drop_unlinked(this: &mut ManuallyDrop<Self>) {
         // SAFETY: the caller drops the frame this once, and never through its `Drop`; the core
-        // owns nothing (its slow-path state was dropped by the last `leave_poll` or by the
+        // owns nothing (its slow-path state was dropped by the last `unlink_after_poll` or by the
         // async frame's drop before this).
         unsafe {
             ptr::drop_in_place(&mut this.slot);

@@ -5,7 +5,7 @@
 //! state (`state`) links it meanwhile. A future is polled many times, maybe on several threads,
 //! with other tasks polled between its polls on the same thread, so its frame is entered at the
 //! start of each poll and left at the end of it ([`FrameCore::enter_poll`],
-//! [`FrameCore::leave_poll`]): between polls no thread-local state points at it, and the panic
+//! `Leave`): between polls no thread-local state points at it, and the panic
 //! it is handling, what its deferred call recovered and its flags stay in the frame, that is in
 //! the task. So `recover` and the panic state belong to the task, never to the thread.
 //!
@@ -62,7 +62,7 @@ pub struct AsyncFrame<R, Z, S> {
 // future's code reaches it (through `&AsyncFrame` held by its own nested futures), and a future
 // is polled by one thread at a time (`Pin<&mut Self>`), so the frame is never used by two
 // threads at once. Between polls no thread-local state points at it or at anything it owns
-// (`leave_poll` unlinks it and gives back what it armed), and what it owns across polls (the
+// (`Leave` unlinks it and gives back what it armed), and what it owns across polls (the
 // result, the zero source, the panic it handles: payloads are `Send`) may go to another thread
 // when `R`, `Z` and `S` may. The raw pointers in its slow-path state point into the thread's
 // state only during a poll.
@@ -87,9 +87,16 @@ struct Leave<'a, R, Z, S> {
 }
 
 impl<R, Z, S> Drop for Leave<'_, R, Z, S> {
+    #[inline(always)]
     fn drop(&mut self) {
-        let kept = self.frame.frame.core().leave_poll(self.done);
-        self.frame.kept.set(kept);
+        // `kept` can only change on the slow path: a frame that kept its state is registered
+        // again by the next poll's entry, and one that did not keeps nothing unless it
+        // registered (both pass `any_registered`).
+        let core = self.frame.frame.core();
+        if FrameCore::any_registered() {
+            self.frame.kept.set(core.unlink_after_poll(self.done));
+        }
+        core.leave_top();
     }
 }
 
@@ -125,13 +132,16 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     /// `exit` runs the deferred calls of the body's outermost scope whose guards are locals of
     /// the `async fn` rather than of the body (see [`OnCancel`]): once the body is over, by its
     /// end or by a panic, in the same poll.
+    ///
+    /// `name` gives the function's name for the report of a panic that escapes: a closure
+    /// rather than the string itself, so that the future stores nothing for it.
     #[inline(always)]
-    pub fn scope<B: Future<Output = ()>, E: Fn()>(
+    pub fn scope<B: Future<Output = ()>, E: Fn(), N: Fn() -> &'static str>(
         &self,
         body: B,
         exit: E,
-        name: &'static str,
-    ) -> Scope<'_, R, Z, S, B, E> {
+        name: N,
+    ) -> Scope<'_, R, Z, S, B, E, N> {
         Scope {
             frame: self,
             body,
@@ -146,7 +156,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         body: Pin<&mut B>,
         exit: &impl Fn(),
         cx: &mut Context<'_>,
-        name: &'static str,
+        name: &impl Fn() -> &'static str,
     ) -> Poll<R> {
         self.core().enter_poll(self.kept.get());
         let mut leave = Leave {
@@ -167,7 +177,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             return Poll::Pending;
         }
         exit();
-        let result = self.frame.finish(name);
+        let result = self.frame.finish(name());
         drop(leave);
         Poll::Ready(result)
     }
@@ -517,11 +527,11 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Drop for RecordsGuard<'_, R, Z, S> {
 }
 
 /// The future of [`AsyncFrame::scope`]. Not public API.
-pub struct Scope<'a, R, Z, S, B, E> {
+pub struct Scope<'a, R, Z, S, B, E, N> {
     frame: &'a AsyncFrame<R, Z, S>,
     body: B,
     exit: E,
-    name: &'static str,
+    name: N,
 }
 
 /// The future of [`AsyncFrame::nest_async`]. Not public API.
@@ -540,8 +550,13 @@ pub struct RunAsync<'a, R, Z, S, F, const MODE: u8> {
 // `Pin::new_unchecked` on a pinned `self`, never moved out, and none of them has a `Drop` (nor
 // is `Unpin` unless the inner future is, by the auto trait), so the pin promise holds for it.
 
-impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>, E: Fn()> Future
-    for Scope<'_, R, Z, S, B, E>
+impl<R, Z, S, B, E, N> Future for Scope<'_, R, Z, S, B, E, N>
+where
+    Z: ZeroSource<R>,
+    S: ResultSlot<R>,
+    B: Future<Output = ()>,
+    E: Fn(),
+    N: Fn() -> &'static str,
 {
     type Output = R;
 
@@ -552,7 +567,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>, B: Future<Output = ()>, E: Fn()> Fut
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above.
         let body = unsafe { Pin::new_unchecked(&mut this.body) };
-        this.frame.poll_scope(body, &this.exit, cx, this.name)
+        this.frame.poll_scope(body, &this.exit, cx, &this.name)
     }
 }
 
