@@ -936,6 +936,51 @@ fn hoisted_defers_run_on_cancellation_at_each_await_exactly_once() {
     }
 }
 
+/// Logs its drop.
+struct Noted(Log, &'static str);
+
+impl Drop for Noted {
+    fn drop(&mut self) {
+        self.0.p(format!("drop {}", self.1));
+    }
+}
+
+// A deferred call runs before the locals declared before its `defer!` are dropped, as a `Drop`
+// guard's would, in an `async fn` as in a sync one (so a `defer!` after a local is not
+// hoisted out of the body's future: see the macro's `Emit::hoistable`).
+#[godefer::func]
+async fn locals_and_defers(log: Log) {
+    let _z = Noted(log.clone(), "z");
+    defer!(note(&log, "first defer"));
+    let _a = Noted(log.clone(), "a");
+    defer!(note(&log, "after a"));
+    yield_now().await;
+}
+
+#[godefer::func]
+fn locals_and_defers_sync(log: Log) {
+    let _z = Noted(log.clone(), "z");
+    defer!(note(&log, "first defer"));
+    let _a = Noted(log.clone(), "a");
+    defer!(note(&log, "after a"));
+}
+
+#[test]
+fn deferred_calls_and_locals_drop_in_a_drop_guards_order() {
+    let want = ["after a", "drop a", "first defer", "drop z"];
+    let log = Log::default();
+    locals_and_defers_sync(log.clone());
+    assert_eq!(log.take(), want);
+    futures::executor::block_on(locals_and_defers(log.clone()));
+    assert_eq!(log.take(), want);
+    {
+        let mut fut = Box::pin(locals_and_defers(log.clone()));
+        let waker = futures::task::noop_waker();
+        assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    }
+    assert_eq!(log.take(), want);
+}
+
 #[test]
 fn a_hoisted_closure_recovers_a_panic_after_an_await() {
     let log = Log::default();

@@ -1303,12 +1303,15 @@ impl Emit<'_> {
     /// with one `defer!` and one await, 105 instructions a call nested, 72 hoisted; scopeguard's
     /// peer 29).
     ///
-    /// Only for the sites of the body's first top-level statements, before any other scope, and
-    /// only for a deferred call that cannot hold anything of the body's: a guard that outlives
-    /// the body's future cannot hold a borrow of its locals. So the site's operands name none of
-    /// the locals declared before it (nor does a statement macro come first, which may declare
-    /// any), and take no reference to a temporary that would live to the end of the body.
-    /// A call made at exit of places (`Emit::at_exit`) and an awaited call are never hoisted.
+    /// Only for the sites of the body's first top-level statements, before any other scope and
+    /// before any local: a guard that outlives the body's future cannot hold a borrow of the
+    /// body's locals, and the deferred call of a `defer!` runs before the locals declared
+    /// before it are dropped (as a `Drop` guard's would, and as in a sync function: a lock
+    /// guard taken first is still held when it runs), which a hoisted call, run once the body's
+    /// future is over, could not keep. So no `let` comes first, nor a statement macro (which may
+    /// declare one), and the site's operands take no reference to a temporary that would live
+    /// to the end of the body. A call made at exit of places (`Emit::at_exit`) and an awaited
+    /// call are never hoisted.
     ///
     /// [`AsyncFrame::scope`]: ../../godefer/__private/struct.AsyncFrame.html
     fn hoistable(&self, id: usize, j: usize) -> bool {
@@ -1318,29 +1321,29 @@ impl Emit<'_> {
         if form.is_awaited() || self.at_exit(id).is_some() {
             return false;
         }
-        let mut locals = Vec::new();
-        for (k, stmt) in self.stmts[..j].iter().enumerate() {
-            match stmt {
-                Stmt::Local(local) => bound_names(&local.pat, &mut locals),
-                // A `defer!` (hoisted before this one) declares nothing the user can name.
-                Stmt::Macro(_) if self.top_site[k].is_none() => return false,
-                _ => {}
-            }
+        let declares = |k: usize, stmt: &Stmt| match stmt {
+            Stmt::Local(_) => true,
+            // A `defer!` (hoisted before this one) declares nothing.
+            Stmt::Macro(_) => self.top_site[k].is_none(),
+            _ => false,
+        };
+        if self.stmts[..j]
+            .iter()
+            .enumerate()
+            .any(|(k, s)| declares(k, s))
+        {
+            return false;
         }
-        let (tokens, operands) = match form {
-            Form::Call { callee, args, .. } => (
-                quote!(#callee #(#args)*),
-                std::iter::once(&**callee).chain(args).collect(),
-            ),
-            Form::Method { receiver, args, .. } => (
-                quote!(#receiver #(#args)*),
-                std::iter::once(&**receiver).chain(args).collect(),
-            ),
-            Form::Macro { args, .. } => (quote!(#(#args)*), args.iter().collect()),
-            Form::Closure { closure, .. } => (quote!(#closure), Vec::new()),
+        let operands: Vec<&Expr> = match form {
+            Form::Call { callee, args, .. } => std::iter::once(&**callee).chain(args).collect(),
+            Form::Method { receiver, args, .. } => {
+                std::iter::once(&**receiver).chain(args).collect()
+            }
+            Form::Macro { args, .. } => args.iter().collect(),
+            Form::Closure { .. } => Vec::new(),
             Form::Async { .. } | Form::Awaited { .. } => return false,
         };
-        !operands.iter().any(|e| extends_temporary(e)) && !names_any(tokens, &locals)
+        !operands.iter().any(|e| extends_temporary(e))
     }
 
     /// Picks the hoisted sites: the top-level ones [`Emit::hoistable`] from the body's start,
@@ -2046,37 +2049,6 @@ fn capture(name: &syn::Ident, e: &Expr) -> TokenStream {
     }
 }
 
-/// The names a pattern binds.
-fn bound_names(pat: &syn::Pat, out: &mut Vec<String>) {
-    struct Names<'a>(&'a mut Vec<String>);
-    impl syn::visit::Visit<'_> for Names<'_> {
-        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
-            self.0.push(p.ident.to_string());
-            syn::visit::visit_pat_ident(self, p);
-        }
-    }
-    syn::visit::Visit::visit_pat(&mut Names(out), pat);
-}
-
-/// Whether `tokens` may name one of `names`: as an identifier anywhere (a field or a path
-/// segment of the same name counts too), or captured by a format string (`"{x}"`).
-fn names_any(tokens: TokenStream, names: &[String]) -> bool {
-    if names.is_empty() {
-        return false;
-    }
-    tokens.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => names.iter().any(|n| i == n),
-        proc_macro2::TokenTree::Group(g) => names_any(g.stream(), names),
-        proc_macro2::TokenTree::Literal(l) => syn::parse2::<syn::LitStr>(l.into_token_stream())
-            .is_ok_and(|s| {
-                fmt_args::implicit_captures(&s.value())
-                    .iter()
-                    .any(|c| names.contains(c))
-            }),
-        proc_macro2::TokenTree::Punct(_) => false,
-    })
-}
-
 /// Whether `let x = e;` would keep a temporary of `e` alive to the end of the enclosing block
 /// (`&String::new()`, `(1, &f())`, `S { r: &g() }`): a reference to something other than a
 /// place, where the temporary lifetime extension reaches. Blocks and branches count whole.
@@ -2199,7 +2171,7 @@ mod tests {
     }
 
     #[test]
-    fn an_async_fns_first_defers_are_hoisted_unless_they_may_hold_a_local_of_the_body() {
+    fn an_async_fns_first_defers_are_hoisted_unless_a_local_comes_first() {
         for f in [
             quote!(
                 async fn f(x: u32) {
@@ -2239,16 +2211,23 @@ mod tests {
             ),
             quote!(
                 async fn f(x: u32) {
-                    let y = 1;
+                    h(x);
                     defer!(g(x));
-                    h(y).await;
+                    h(1).await;
                 }
             ),
         ] {
             assert!(hoists_first(f.clone()), "{f}");
         }
         for f in [
-            // A local of the body, by name, in a format string, in a `move` closure.
+            // After a local of the body (named or not: it would be dropped before the call).
+            quote!(
+                async fn f(x: u32) {
+                    let y = 1;
+                    defer!(g(x));
+                    h(y).await;
+                }
+            ),
             quote!(
                 async fn f(x: u32) {
                     let y = &x;
@@ -2256,21 +2235,7 @@ mod tests {
                     h().await;
                 }
             ),
-            quote!(
-                async fn f() {
-                    let y = 1;
-                    defer!(println!("{y}"));
-                    h().await;
-                }
-            ),
-            quote!(
-                async fn f() {
-                    let (a, b) = (1, 2);
-                    defer!(move || g(b));
-                    h().await;
-                }
-            ),
-            // A statement macro first: it may declare anything.
+            // A statement macro first: it may declare a local.
             quote!(
                 async fn f() {
                     declare!(y);
@@ -2319,23 +2284,27 @@ mod tests {
         ] {
             assert!(!hoists_first(f.clone()), "{f}");
         }
-        // Once one is not hoisted, none after it is: they run before it.
+        // The first ones are, up to the first that is not.
         let code = lowered(quote! {
-            async fn f() { let y = 1; defer!(g(y)); defer!(g(2)); h().await; }
+            async fn f() { defer!(g(1)); defer!(g(&String::new())); defer!(g(3)); h().await; }
         });
-        assert!(!code.contains("__godefer_slots"), "{code}");
+        assert!(
+            code.contains("let__godefer_slots=(__godefer_frame.cancel_slot(),);"),
+            "{code}"
+        );
+        // None after a scope with deferred calls of its own (they run before it), nor in a
+        // sync function.
         let code = lowered(quote! {
             async fn f() { if c() { defer!(g(1)); } defer!(g(2)); h().await; }
         });
         assert!(!code.contains("__godefer_slots"), "{code}");
-        // Sync functions and the record strategies never hoist.
-        assert!(!lowered(quote!(
+        let code = lowered(quote!(
             fn f() {
                 defer!(g(1));
                 h();
             }
-        ))
-        .contains("cancel_slot"));
+        ));
+        assert!(!code.contains("__godefer_slots"), "{code}");
     }
 
     #[test]
