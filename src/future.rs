@@ -131,12 +131,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ///
     /// `exit` runs the deferred calls of the body's outermost scope whose guards are locals of
     /// the `async fn` rather than of the body (see [`OnCancel`]): once the body is over, by its
-    /// end or by a panic, in the same poll.
+    /// end or by a panic, in the same poll. It gets the frame rather than capturing it (one
+    /// reference less stored in the future).
     ///
     /// `name` gives the function's name for the report of a panic that escapes: a closure
     /// rather than the string itself, so that the future stores nothing for it.
     #[inline(always)]
-    pub fn scope<B: Future<Output = ()>, E: Fn(), N: Fn() -> &'static str>(
+    pub fn scope<B: Future<Output = ()>, E: Fn(&Self), N: Fn() -> &'static str>(
         &self,
         body: B,
         exit: E,
@@ -154,7 +155,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     fn poll_scope<B: Future<Output = ()>>(
         &self,
         body: Pin<&mut B>,
-        exit: &impl Fn(),
+        exit: &impl Fn(&Self),
         cx: &mut Context<'_>,
         name: &impl Fn() -> &'static str,
     ) -> Poll<R> {
@@ -176,7 +177,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
             leave.done = false;
             return Poll::Pending;
         }
-        exit();
+        exit(self);
         let result = self.frame.finish(name());
         drop(leave);
         Poll::Ready(result)
@@ -555,7 +556,7 @@ where
     Z: ZeroSource<R>,
     S: ResultSlot<R>,
     B: Future<Output = ()>,
-    E: Fn(),
+    E: Fn(&AsyncFrame<R, Z, S>),
     N: Fn() -> &'static str,
 {
     type Output = R;

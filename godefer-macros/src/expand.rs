@@ -683,7 +683,7 @@ fn lower_frame(
             ::godefer::__frame!(async #frame: ::godefer::__private::AsyncFrame<#ret_tokens, _, #slot_ty> = #zero_tokens);
             #head_decl
             #decls
-            #frame.scope(async { #body }, || { #(#runs)* }, || #label) #dot_await
+            #frame.scope(async { #body }, |#frame| { #(#runs)* }, || #label) #dot_await
         }};
     }
     quote! {{
