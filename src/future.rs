@@ -265,7 +265,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, Call<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Cell::new(Some(Call(f))),
+            call: GuardCell(Cell::new(Some(Call(f)))),
         }
     }
 
@@ -277,7 +277,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, WithRet<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Cell::new(Some(WithRet(f))),
+            call: GuardCell(Cell::new(Some(WithRet(f)))),
         }
     }
 
@@ -289,7 +289,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     ) -> OnCancel<'_, R, Z, S, WithOutcome<MODE, F>> {
         OnCancel {
             frame: self,
-            call: Cell::new(Some(WithOutcome(f))),
+            call: GuardCell(Cell::new(Some(WithOutcome(f)))),
         }
     }
 
@@ -300,7 +300,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         slot: &OnCancel<'_, R, Z, S, Call<MODE, F>>,
         f: F,
     ) {
-        slot.call.set(Some(Call(f)));
+        slot.call.0.set(Some(Call(f)));
     }
 
     /// As [`AsyncFrame::fill_cancel`], for a `|ret|` closure.
@@ -310,7 +310,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         slot: &OnCancel<'_, R, Z, S, WithRet<MODE, F>>,
         f: F,
     ) {
-        slot.call.set(Some(WithRet(f)));
+        slot.call.0.set(Some(WithRet(f)));
     }
 
     /// As [`AsyncFrame::fill_cancel`], for an `errdefer!`/`okdefer!` closure.
@@ -320,7 +320,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
         slot: &OnCancel<'_, R, Z, S, WithOutcome<MODE, F>>,
         f: F,
     ) {
-        slot.call.set(Some(WithOutcome(f)));
+        slot.call.0.set(Some(WithOutcome(f)));
     }
 
     /// An empty guard, for the slot of a `defer!` in a nested block (filled by
@@ -329,7 +329,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> AsyncFrame<R, Z, S> {
     pub fn cancel_slot<D: Cancel<R, Z, S>>(&self) -> OnCancel<'_, R, Z, S, D> {
         OnCancel {
             frame: self,
-            call: Cell::new(None),
+            call: GuardCell(Cell::new(None)),
         }
     }
 }
@@ -426,24 +426,27 @@ where
 /// macro).
 pub struct OnCancel<'a, R, Z, S, D: Cancel<R, Z, S>> {
     frame: &'a AsyncFrame<R, Z, S>,
-    call: Cell<Option<D>>,
+    call: GuardCell<Option<D>>,
 }
+
+/// The cell of a guard: `Sync` when what it holds is `Send`, so that a future whose code holds
+/// `&OnCancel` across an await is `Send` when the call is. (A bound on `OnCancel` itself would
+/// bring `Cancel`'s bounds into every `Send` check: for a result type with a lifetime, a future
+/// that is `Send` must then prove them for every lifetime, which it cannot.)
+struct GuardCell<T>(Cell<T>);
 
 // SAFETY: a guard is a hygienic local of the future the macro generates, made only by the
 // frame's methods (so only with a frame made by the unsafe `AsyncFrame::new`), and reached only
-// by that future's code, which one thread at a time polls or drops: shared references to it
-// never let two threads use its `Cell` at once. The call it holds may be taken, run or dropped
-// by whichever thread polls next, hence `D: Send`.
-unsafe impl<R, Z, S, D: Cancel<R, Z, S> + Send> Sync for OnCancel<'_, R, Z, S, D> where
-    AsyncFrame<R, Z, S>: Sync
-{
-}
+// by that future's code, which one thread at a time polls or drops: shared references to its
+// cell never let two threads use it at once. What it holds may be taken, run or dropped by
+// whichever thread polls next, hence `T: Send`.
+unsafe impl<T: Send> Sync for GuardCell<T> {}
 
 impl<R, Z, S, D: Cancel<R, Z, S>> OnCancel<'_, R, Z, S, D> {
     /// The call, for the frame to run at exit; `None` if the `defer!` was not reached.
     #[inline(always)]
     pub fn take(&self) -> Option<D> {
-        self.call.take()
+        self.call.0.take()
     }
 }
 
@@ -471,7 +474,7 @@ impl<const MODE: u8, F> WithOutcome<MODE, F> {
 impl<R, Z, S, D: Cancel<R, Z, S>> Drop for OnCancel<'_, R, Z, S, D> {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.call.get_mut().is_some() {
+        if self.call.0.get_mut().is_some() {
             self.cancelled();
         }
     }
@@ -481,7 +484,7 @@ impl<R, Z, S, D: Cancel<R, Z, S>> OnCancel<'_, R, Z, S, D> {
     #[cold]
     #[inline(never)]
     fn cancelled(&mut self) {
-        if let Some(call) = self.call.take() {
+        if let Some(call) = self.call.0.take() {
             call.cancel(self.frame);
         }
     }

@@ -60,6 +60,12 @@ pub struct StackRecord<F> {
 // In an `async fn` it is a local of the future, which one thread at a time polls or drops (see
 // `AsyncFrame`), so it may move with the future when the call it holds may.
 unsafe impl<F: Send> Send for StackRecord<F> {}
+// SAFETY: as for `Send`: a shared reference to a stack record is only ever used by the frame's
+// methods, from the code of the one future that owns the record (a nested scope's future holds
+// one across its awaits), which one thread at a time polls or drops; outside this crate a
+// shared reference to one allows nothing (its methods are the crate's). The call it holds may
+// run on whichever thread polls next, hence `F: Send`.
+unsafe impl<F: Send> Sync for StackRecord<F> {}
 
 impl<F> StackRecord<F> {
     #[allow(clippy::new_without_default)]

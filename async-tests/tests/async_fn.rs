@@ -832,6 +832,14 @@ fn note(log: &Log, what: impl ToString) {
     log.p(what);
 }
 
+fn note_some(log: &Log, what: Option<&String>) {
+    log.p(what.unwrap());
+}
+
+fn note_how(log: &Log, what: &str, how: &str) {
+    log.p(format!("{what}, {how}"));
+}
+
 /// Declares a local: a statement macro, which the lowering cannot look into.
 macro_rules! declare_local {
     ($n:ident) => {
@@ -845,7 +853,7 @@ macro_rules! declare_local {
 #[godefer::func]
 async fn hoisted_then_not(log: Log, how: &'static str) -> Result<u32, String> {
     defer!(note(&log, "1: hoisted"));
-    defer!(note(&log, format!("2: hoisted, {how}")));
+    defer!(note_how(&log, "2: hoisted", how));
     defer!(move |ret: &mut Result<u32, String>| {
         if let Ok(n) = ret {
             *n += 10;
@@ -979,6 +987,108 @@ fn deferred_calls_and_locals_drop_in_a_drop_guards_order() {
         assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
     }
     assert_eq!(log.take(), want);
+}
+
+// A parameter the body moves on some path is owned by the body's future, which drops it when it
+// ends: still after the deferred calls, as in a sync fn (so a `defer!` after such a statement
+// is not hoisted).
+#[godefer::func]
+async fn param_moved_on_a_path(log: Log, d: Noted, early: bool) {
+    if early {
+        drop(d);
+    }
+    defer!(note(&log, "deferred"));
+    yield_now().await;
+}
+
+#[godefer::func]
+fn param_moved_on_a_path_sync(log: Log, d: Noted, early: bool) {
+    if early {
+        drop(d);
+    }
+    defer!(note(&log, "deferred"));
+}
+
+#[test]
+fn a_parameter_the_body_may_move_is_dropped_after_the_deferred_calls() {
+    let log = Log::default();
+    param_moved_on_a_path_sync(log.clone(), Noted(log.clone(), "d"), false);
+    assert_eq!(log.take(), ["deferred", "drop d"]);
+    futures::executor::block_on(param_moved_on_a_path(
+        log.clone(),
+        Noted(log.clone(), "d"),
+        false,
+    ));
+    assert_eq!(log.take(), ["deferred", "drop d"]);
+    {
+        let mut fut = Box::pin(param_moved_on_a_path(log.clone(), Noted(log.clone(), "d"), false));
+        let waker = futures::task::noop_waker();
+        assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    }
+    assert_eq!(log.take(), ["deferred", "drop d"]);
+}
+
+struct Named {
+    name: String,
+    log: Log,
+}
+
+impl Named {
+    // A result that borrows: the future must still be `Send` (the guards' cells are `Sync`
+    // whatever the result's lifetime).
+    #[godefer::func]
+    async fn name(&self) -> &str {
+        defer!(note(&self.log, "hoisted"));
+        yield_now().await;
+        &self.name
+    }
+
+    #[godefer::func]
+    async fn name_nested(&self, c: bool) -> &str {
+        let y = &self.name;
+        if c {
+            defer!(note(&self.log, "nested"));
+        }
+        yield_now().await;
+        y
+    }
+}
+
+fn boxed_send<'a>(n: &'a Named, nested: bool) -> Pin<Box<dyn Future<Output = &'a str> + Send + 'a>> {
+    if nested {
+        Box::pin(n.name_nested(true))
+    } else {
+        Box::pin(n.name())
+    }
+}
+
+const EMPTY: String = String::new();
+
+// Operands whose temporaries live to the end of the body: not hoisted, so they compile. (The
+// cell's borrow is held across the await on purpose: the deferred call holds it.)
+#[allow(clippy::await_holding_refcell_ref)]
+#[godefer::func]
+async fn temporaries(log: Log, c: &std::cell::RefCell<String>) {
+    defer!(note(&log, &*c.borrow()));
+    defer!(note_some(&log, Some(&String::from("some"))));
+    defer!(note(&log, &EMPTY));
+    defer!(note(&log, (&*c.borrow()).len()));
+    yield_now().await;
+}
+
+#[test]
+fn borrowing_results_and_temporaries_of_operands_compile_and_run() {
+    let log = Log::default();
+    let n = Named {
+        name: "n".to_string(),
+        log: log.clone(),
+    };
+    assert_eq!(futures::executor::block_on(boxed_send(&n, false)), "n");
+    assert_eq!(futures::executor::block_on(boxed_send(&n, true)), "n");
+    assert_eq!(log.take(), ["hoisted", "nested"]);
+    let c = std::cell::RefCell::new("cell".to_string());
+    futures::executor::block_on(temporaries(log.clone(), &c));
+    assert_eq!(log.take(), ["4", "", "some", "cell"]);
 }
 
 #[test]

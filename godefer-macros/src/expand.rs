@@ -1303,15 +1303,15 @@ impl Emit<'_> {
     /// with one `defer!` and one await, 105 instructions a call nested, 72 hoisted; scopeguard's
     /// peer 29).
     ///
-    /// Only for the sites of the body's first top-level statements, before any other scope and
-    /// before any local: a guard that outlives the body's future cannot hold a borrow of the
-    /// body's locals, and the deferred call of a `defer!` runs before the locals declared
-    /// before it are dropped (as a `Drop` guard's would, and as in a sync function: a lock
-    /// guard taken first is still held when it runs), which a hoisted call, run once the body's
-    /// future is over, could not keep. So no `let` comes first, nor a statement macro (which may
-    /// declare one), and the site's operands take no reference to a temporary that would live
-    /// to the end of the body. A call made at exit of places (`Emit::at_exit`) and an awaited
-    /// call are never hoisted.
+    /// Only for the `defer!`s that are the body's first statements, and whose operands take no
+    /// reference to a temporary that would live to the end of the body: a guard that outlives
+    /// the body's future cannot hold a borrow of anything of the body's. And a deferred call
+    /// runs before the locals declared before its `defer!` are dropped (as a `Drop` guard's
+    /// would, and as in a sync function: a lock guard taken first is still held when it runs),
+    /// and before a parameter the body moves on some path is dropped (the body's future owns
+    /// such a parameter, and drops it when it ends), which a hoisted call, run once the body's
+    /// future is over, could not keep if anything came before it. A call made at exit of places
+    /// (`Emit::at_exit`) and an awaited call are never hoisted.
     ///
     /// [`AsyncFrame::scope`]: ../../godefer/__private/struct.AsyncFrame.html
     fn hoistable(&self, id: usize, j: usize) -> bool {
@@ -1321,17 +1321,8 @@ impl Emit<'_> {
         if form.is_awaited() || self.at_exit(id).is_some() {
             return false;
         }
-        let declares = |k: usize, stmt: &Stmt| match stmt {
-            Stmt::Local(_) => true,
-            // A `defer!` (hoisted before this one) declares nothing.
-            Stmt::Macro(_) => self.top_site[k].is_none(),
-            _ => false,
-        };
-        if self.stmts[..j]
-            .iter()
-            .enumerate()
-            .any(|(k, s)| declares(k, s))
-        {
+        // Only `defer!`s (hoisted) come first.
+        if (0..j).any(|k| self.top_site[k].is_none()) {
             return false;
         }
         let operands: Vec<&Expr> = match form {
@@ -2049,39 +2040,43 @@ fn capture(name: &syn::Ident, e: &Expr) -> TokenStream {
     }
 }
 
-/// Whether `let x = e;` would keep a temporary of `e` alive to the end of the enclosing block
-/// (`&String::new()`, `(1, &f())`, `S { r: &g() }`): a reference to something other than a
-/// place, where the temporary lifetime extension reaches. Blocks and branches count whole.
+/// Whether `let x = e;` may keep a temporary of `e` alive to the end of the enclosing block
+/// (`&String::new()`, `(1, &f())`, `Some(&g())`, `&CONST`, `&*cell.borrow()`): a reference to
+/// anything but a place rooted in a variable, where the temporary lifetime extension reaches
+/// (through tuples, arrays, struct literals and, since any call may be a tuple struct's or an
+/// enum variant's constructor, every call's arguments). Blocks, branches and macros count
+/// whole. Conservative: a `false` is certain, a `true` may be wrong.
 fn extends_temporary(e: &Expr) -> bool {
     match e {
-        Expr::Reference(r) => !is_place(&r.expr) || extends_temporary(&r.expr),
+        Expr::Reference(r) => !variable_place(&r.expr),
         Expr::Tuple(t) => t.elems.iter().any(extends_temporary),
         Expr::Array(a) => a.elems.iter().any(extends_temporary),
         Expr::Struct(st) => st.fields.iter().any(|f| extends_temporary(&f.expr)),
+        Expr::Call(c) => c.args.iter().any(extends_temporary),
         Expr::Cast(c) => extends_temporary(&c.expr),
         Expr::Paren(p) => extends_temporary(&p.expr),
         Expr::Group(g) => extends_temporary(&g.expr),
-        // Macros of `std` whose expansion is a value, never a reference to a temporary.
-        Expr::Macro(m) => !m.mac.path.segments.last().is_some_and(|s| {
-            [
-                "format",
-                "vec",
-                "concat",
-                "stringify",
-                "line",
-                "column",
-                "file",
-                "module_path",
-                "env",
-                "option_env",
-                "include_str",
-                "include_bytes",
-                "cfg",
-            ]
-            .iter()
-            .any(|n| s.ident == n)
-        }),
-        Expr::Block(_) | Expr::If(_) | Expr::Match(_) | Expr::Unsafe(_) => true,
+        Expr::Block(_) | Expr::If(_) | Expr::Match(_) | Expr::Unsafe(_) | Expr::Macro(_) => true,
+        _ => false,
+    }
+}
+
+/// A place rooted in a variable (a parameter, `self`, a captured variable): a lower-case name
+/// (an upper-case one may be a constant, whose reference is a temporary's), then fields,
+/// indexes and dereferences.
+fn variable_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => {
+            p.qself.is_none()
+                && p.path.get_ident().is_some_and(|i| {
+                    i.to_string()
+                        .starts_with(|c: char| c.is_lowercase() || c == '_')
+                })
+        }
+        Expr::Field(f) => variable_place(&f.base),
+        Expr::Index(i) => variable_place(&i.expr),
+        Expr::Paren(p) => variable_place(&p.expr),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)) && variable_place(&u.expr),
         _ => false,
     }
 }
@@ -2171,7 +2166,7 @@ mod tests {
     }
 
     #[test]
-    fn an_async_fns_first_defers_are_hoisted_unless_a_local_comes_first() {
+    fn an_async_fns_first_defers_are_hoisted_if_nothing_comes_before_them() {
         for f in [
             quote!(
                 async fn f(x: u32) {
@@ -2181,7 +2176,7 @@ mod tests {
             ),
             quote!(
                 async fn f(x: &S) {
-                    defer!(g(&x.field, format!("{x}")));
+                    defer!(g(&x.field, &*x.p, &x.v[0], x.len()));
                     h().await;
                 }
             ),
@@ -2209,18 +2204,13 @@ mod tests {
                     h().await
                 }
             ),
-            quote!(
-                async fn f(x: u32) {
-                    h(x);
-                    defer!(g(x));
-                    h(1).await;
-                }
-            ),
         ] {
             assert!(hoists_first(f.clone()), "{f}");
         }
         for f in [
-            // After a local of the body (named or not: it would be dropped before the call).
+            // Anything before it: a local (dropped after the call, as with a `Drop` guard), a
+            // statement that may move a parameter (dropped when the body's future ends), a
+            // statement macro.
             quote!(
                 async fn f(x: u32) {
                     let y = 1;
@@ -2229,13 +2219,14 @@ mod tests {
                 }
             ),
             quote!(
-                async fn f(x: u32) {
-                    let y = &x;
-                    defer!(g(y));
+                async fn f(d: D, c: bool) {
+                    if c {
+                        drop(d)
+                    }
+                    defer!(g(1));
                     h().await;
                 }
             ),
-            // A statement macro first: it may declare a local.
             quote!(
                 async fn f() {
                     declare!(y);
@@ -2258,7 +2249,31 @@ mod tests {
             ),
             quote!(
                 async fn f() {
-                    defer!(g(my_ref!()));
+                    defer!(g(Some(&h2())));
+                    h().await;
+                }
+            ),
+            quote!(
+                async fn f(c: &C) {
+                    defer!(g(&*c.borrow()));
+                    h().await;
+                }
+            ),
+            quote!(
+                async fn f(c: &C) {
+                    defer!((&*c.borrow()).len());
+                    h().await;
+                }
+            ),
+            quote!(
+                async fn f() {
+                    defer!(g(&EMPTY));
+                    h().await;
+                }
+            ),
+            quote!(
+                async fn f() {
+                    defer!(g(vec!(&h2())));
                     h().await;
                 }
             ),
