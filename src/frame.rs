@@ -348,7 +348,13 @@ impl FrameCore {
         if !self.registered() {
             return None;
         }
-        let record = self.take_panic()?;
+        let Some(record) = self.take_panic() else {
+            // `goexit` from a deferred call the cancellation ran goes on from the drop, as it
+            // would from a poll (during an unwind it is one already).
+            let goexit = self.cold().flags.get() & flag::GOEXIT != 0;
+            return (goexit && !thread_panicking)
+                .then(|| Box::new(crate::panic::Goexit::new()) as Box<dyn std::any::Any + Send>);
+        };
         let payload = report::leave(*record, thread_panicking || self.outermost());
         if thread_panicking {
             drop_payload(payload);

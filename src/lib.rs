@@ -342,6 +342,7 @@
 //! panicking already (a second panic would abort): then it is printed and dropped. A future
 //! dropped while it was handling a panic (awaiting a deferred call) goes on with that panic
 //! the same way. A deferred call run by a cancellation may `recover()` that panic, as at exit.
+//! One that calls [`goexit()`] lets the others run, then the drop goes on with the [`Goexit`].
 //!
 //! `errdefer!` and `okdefer!` take the awaited forms too (`errdefer!(tx.rollback().await)`):
 //! decided when their turn comes, then awaited. Limits, for now: an awaited deferred call cannot
@@ -459,7 +460,9 @@
 //! point that can break the runtime's invariants, the frame's constructor, is an `unsafe fn`
 //! whose contract (where the frame lives, what runs while its deferred calls run, how records
 //! nest) the lowering keeps; everything else there is sound to call by construction. The
-//! generated `unsafe` block holds none of the user's tokens.
+//! generated `unsafe` block holds none of the user's tokens, and it is written in the expansion
+//! itself, not in a hidden macro of godefer's: code that makes a frame the way the expansion
+//! does has to write `unsafe` too.
 //!
 //! # Differences from Go
 //!
@@ -544,27 +547,6 @@ pub use crate::panic::{goexit, panicking, recover, spawn, Goexit, Location, Pani
 /// A `|ret|` closure needs a zero value (it may run after a panic, before there is a result):
 /// without one the function does not compile, and the error says to add `zero = ..`.
 pub use godefer_macros::func;
-
-/// Not public API: the frame's construction, for the code `#[godefer::func]` generates. Here,
-/// rather than in the generated code, so that its `unsafe` block reaches the real
-/// `Frame::new` through `$crate`, whatever `::godefer` names in the user's crate; the zero
-/// value's expression and the frame's type stay outside the block.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __frame {
-    ($frame:ident : $ty:ty = $zero:expr) => {
-        let zero = $zero;
-        // SAFETY: only `#[godefer::func]` expands to this, and its lowering keeps the
-        // contract of `Frame::new` (see there).
-        let $frame: $ty = unsafe { $crate::__private::Frame::new(zero) };
-    };
-    (async $frame:ident : $ty:ty = $zero:expr) => {
-        let zero = $zero;
-        // SAFETY: only `#[godefer::func]` expands to this, for an `async fn`, and its lowering
-        // keeps the contract of `AsyncFrame::new` (see there).
-        let $frame: $ty = unsafe { $crate::__private::AsyncFrame::new(zero) };
-    };
-}
 
 /// Registers a deferred call that runs only if the function is failing when its turn comes:
 /// its panic is pending (not recovered), or its result is an `Err`. Zig's `errdefer`, D's

@@ -396,7 +396,7 @@ impl Earlier {
 /// assert_eq!(rx.recv().unwrap(), "cleanup ran");
 /// ```
 pub fn goexit() -> ! {
-    std::panic::resume_unwind(Box::new(Goexit { _private: () }))
+    std::panic::resume_unwind(Box::new(Goexit::new()))
 }
 
 /// The payload a thread ended by [`goexit`] unwinds with (what its `JoinHandle::join` returns
@@ -404,6 +404,12 @@ pub fn goexit() -> ! {
 #[derive(Debug)]
 pub struct Goexit {
     _private: (),
+}
+
+impl Goexit {
+    pub(crate) fn new() -> Goexit {
+        Goexit { _private: () }
+    }
 }
 
 /// Starts a thread for which [`goexit`] is a normal end: its `join` returns `Ok(Some(value))`

@@ -10,6 +10,8 @@
 //! |---|---|---|
 //! | [`Frame::new`] | a frame moved, forgotten or dropped out of order after it linked itself into the thread's lists; a method re-entered from a deferred call; records run out of order | `unsafe`: its contract (items 1-3) is the lowering's promise |
 //! | [`Frame`]'s methods (`start`, `nest`, `run`, `run_ret`, `set_result`, `finish`, `mark`, `push_*`, `run_*_down_to`, `fill_slot*`, `ret_closure`) | as above | need a frame, which only `unsafe` code can make; a `\|ret\|` closure gets a local, so `set_result`, `finish` and `run_ret` never invalidate it |
+//! | [`AsyncFrame::new`] | as [`Frame::new`], per poll; the frame shared with another thread (it is `Sync` for the future's own nested futures) | `unsafe`: its contract is the lowering's promise |
+//! | [`AsyncFrame`]'s methods, [`Scope`], [`Nest`], [`RunAsync`], [`OnCancel`], [`RecordsGuard`], [`Call`], [`WithRet`], [`WithOutcome`], [`Cancel`] | as above | need an async frame, which only `unsafe` code can make |
 //! | [`Head`], [`StackRecord`], [`Mark`], [`Keep`] | a dangling record in a list | inert without a frame: no public method touches a list |
 //! | [`OptSlot`], [`UnitSlot`], [`ResultSlot`] | none | safe code only (`Cell`) |
 //! | [`branch`], [`from_residual`], [`Branch`], [`FromResidual`], [`ControlFlow`] | none | safe code only: `?`'s two halves |

@@ -720,6 +720,25 @@ fn goexit_in_a_task_runs_its_defers_and_the_executor_sees_a_panicked_task() {
     assert_eq!(log.take(), ["goexit: recover None"]);
 }
 
+#[godefer::func]
+async fn goexits_on_cancellation(log: Log) {
+    defer!(note(&log, "older"));
+    defer!(move || godefer::goexit());
+    yield_now().await;
+}
+
+#[test]
+fn goexit_in_a_deferred_call_run_by_cancellation_goes_on_from_the_drop() {
+    let log = Log::default();
+    let mut fut = Box::pin(goexits_on_cancellation(log.clone()));
+    let waker = futures::task::noop_waker();
+    assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(fut)))
+        .expect_err("the drop goes on with goexit");
+    assert!(err.is::<godefer::Goexit>());
+    assert_eq!(log.take(), ["older"]);
+}
+
 trait Greeter {
     // A default body in the trait itself.
     #[godefer::func]

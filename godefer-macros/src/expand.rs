@@ -552,6 +552,7 @@ fn lower_frame(
 
     // Emit.
     let frame = frame_ident();
+    let zero_local = syn::Ident::new("__godefer_zero", Span::mixed_site());
     let head = head_ident();
     let head_decl = match strategy {
         Strategy::OpenCoded => quote!(),
@@ -678,9 +679,10 @@ fn lower_frame(
         return quote! {{
             #(#items)*
             #outcome_decl
-            // The lowering keeps `AsyncFrame::new`'s contract (see its docs), as for `__frame!`
-            // below.
-            ::godefer::__frame!(async #frame: ::godefer::__private::AsyncFrame<#ret_tokens, _, #slot_ty> = #zero_tokens);
+            // The lowering keeps `AsyncFrame::new`'s contract (see its docs), as for
+            // `Frame::new` below.
+            let #zero_local = #zero_tokens;
+            let #frame: ::godefer::__private::AsyncFrame<#ret_tokens, _, #slot_ty> = unsafe { ::godefer::__private::AsyncFrame::new(#zero_local) };
             #head_decl
             #decls
             #frame.scope(async { #body }, |#frame| { #(#runs)* }, || #label) #dot_await
@@ -689,9 +691,15 @@ fn lower_frame(
     quote! {{
         #(#items)*
         #outcome_decl
-        // The lowering keeps `Frame::new`'s contract (see its docs). Its `unsafe` block is in
-        // `__frame!`, which reaches the real godefer through `$crate` and holds no user token.
-        ::godefer::__frame!(#frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> = #zero_tokens);
+        // The lowering keeps `Frame::new`'s contract (see its docs). The `unsafe` block holds no
+        // user token: the zero value's expression and the frame's type are outside it. It is
+        // written here, in the expansion, rather than in a hidden `macro_rules!` of godefer:
+        // such a macro would be callable by safe code, and hand it a frame without `unsafe`.
+        // Code written like this expansion has to write `unsafe` itself. (The `unsafe_code`
+        // lint does not look at a proc macro's output: a crate that forbids unsafe code can
+        // still use `#[godefer::func]`.)
+        let #zero_local = #zero_tokens;
+        let #frame: ::godefer::__private::Frame<#ret_tokens, _, #slot_ty> = unsafe { ::godefer::__private::Frame::new(#zero_local) };
         #frame.start();
         #head_decl
         #body
