@@ -17,8 +17,9 @@
 //! `recover` for each of their polls. Sync deferred calls are run by the [`Frame`] methods, from
 //! inside a poll.
 //!
-//! The first `defer!`s of an open-coded body are hoisted when they cannot hold anything of the
-//! body (the macro's `Emit::hoistable`): their guards ([`OnCancel`]) are locals of the `async fn`
+//! The `defer!`s that are an open-coded body's first statements are hoisted when they cannot
+//! hold anything of the body (the macro's `Emit::hoistable`): their guards ([`OnCancel`]), in
+//! one tuple, newest first, are locals of the `async fn`
 //! itself, declared before the body's future, and [`AsyncFrame::scope`] runs them (its `exit`)
 //! once the body is over, by its end or by a panic it caught. The code after such a `defer!`
 //! needs no scope, hence no future, of its own.
