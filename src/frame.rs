@@ -582,27 +582,6 @@ impl FrameCore {
         }
     }
 
-    /// [`FrameCore::run_call`] for the records' slow path (`Frame::run_registered`), which is
-    /// cold and instantiated once per record type: the work around the call out of line, so
-    /// each instantiation is the call and its catch only (the inline version is about 300
-    /// bytes of code per record type).
-    #[inline(always)]
-    fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
-        self.before_call_out(mode);
-        let result = catch(f);
-        self.after_call(result);
-    }
-
-    /// [`FrameCore::run_call`]'s work before the call, out of line (see
-    /// [`FrameCore::run_call_slow`]).
-    #[cold]
-    #[inline(never)]
-    fn before_call_out(&self, mode: u8) {
-        if Self::any_registered() {
-            self.before_call(mode);
-        }
-    }
-
     /// A registered frame is about to run a deferred call: counts its level, and arms
     /// `recover` for it if the frame is panicking (what it replaces is kept in `Cold`).
     ///
@@ -884,14 +863,14 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[cold]
     #[inline(never)]
     pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
-        self.core.run_call_slow(f, MODE);
+        self.core.run_call(f, MODE);
     }
 
     /// As [`Frame::run_registered`], for a `|ret|` closure.
     #[cold]
     #[inline(never)]
     pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
-        self.core.run_call_slow(|| self.with_result(f), MODE);
+        self.run_ret::<MODE, F>(f);
     }
 
     /// Calls a `|ret|` closure with the result. The result is moved out of the slot into a
@@ -976,7 +955,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         &self,
         f: F,
     ) {
-        self.core.run_call_slow(|| self.with_outcome(f), MODE);
+        self.run_outcome::<MODE, F>(f);
     }
 
     /// Gives an `errdefer!`/`okdefer!` closure its signature where it is made.

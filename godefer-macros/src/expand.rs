@@ -1311,7 +1311,8 @@ impl Emit<'_> {
     /// with one `defer!` and one await, 105 instructions a call nested, 72 hoisted; scopeguard's
     /// peer 29).
     ///
-    /// Only for the `defer!`s that are the body's first statements, and whose operands take no
+    /// Only for the `defer!`s that are the body's first statements ([`Emit::plan_hoisting`]),
+    /// and whose operands take no
     /// reference to a temporary that would live to the end of the body: a guard that outlives
     /// the body's future cannot hold a borrow of anything of the body's. And a deferred call
     /// runs before the locals declared before its `defer!` are dropped (as a `Drop` guard's
@@ -1322,15 +1323,11 @@ impl Emit<'_> {
     /// (`Emit::at_exit`) and an awaited call are never hoisted.
     ///
     /// [`AsyncFrame::scope`]: ../../godefer/__private/struct.AsyncFrame.html
-    fn hoistable(&self, id: usize, j: usize) -> bool {
+    fn hoistable(&self, id: usize) -> bool {
         let Some(form) = self.sites[id].form.as_ref() else {
             return false;
         };
         if form.is_awaited() || self.at_exit(id).is_some() {
-            return false;
-        }
-        // Only `defer!`s (hoisted) come first.
-        if (0..j).any(|k| self.top_site[k].is_none()) {
             return false;
         }
         let operands: Vec<&Expr> = match form {
@@ -1345,25 +1342,18 @@ impl Emit<'_> {
         !operands.iter().any(|e| extends_temporary(e))
     }
 
-    /// Picks the hoisted sites: the top-level ones [`Emit::hoistable`] from the body's start,
-    /// up to the first one that is not, or the first statement with sites nested in it (their
-    /// scope's deferred calls run at its end, inside the body: no site after them may run
-    /// after them).
+    /// Picks the hoisted sites: the body's first statements, while they are `defer!`s that
+    /// [`Emit::hoistable`] accepts. (Any other statement ends them: so no scope with deferred
+    /// calls of its own, which run at its end inside the body, comes before a hoisted site.)
     fn plan_hoisting(&mut self) {
         if !self.hoist {
             return;
         }
-        let mut from = 0;
-        while let Some(j) = (from..self.stmts.len()).find(|&k| self.is_split(k)) {
-            let nested = self
-                .sites
-                .iter()
-                .any(|s| matches!(s.nested_in, Some(i) if i >= from && i <= j));
-            match self.top_site[j] {
-                Some(id) if !nested && self.hoistable(id, j) => self.hoisted.push(id),
+        for k in 0..self.stmts.len() {
+            match self.top_site[k] {
+                Some(id) if self.hoistable(id) => self.hoisted.push(id),
                 _ => return,
             }
-            from = j + 1;
         }
     }
 
