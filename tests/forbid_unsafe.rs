@@ -45,6 +45,38 @@ fn with_zero() -> u32 {
     panic!("recovered to the zero value")
 }
 
+/// An `async fn`: a hoisted `defer!` (the first statement), one after a local, an awaited one.
+#[godefer::func]
+async fn async_frame(log: &RefCell<Vec<String>>) -> u32 {
+    defer!(push(log, "async hoisted".into()));
+    let n = 4;
+    defer!(push(log, format!("async after a local {n}")));
+    defer!(async { push(log, "async awaited".into()) });
+    std::future::ready(()).await;
+    n
+}
+
+/// Polls a future to completion (those here never wait).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[test]
+fn an_async_fn_compiles_and_runs_under_forbid_unsafe_code() {
+    let log = RefCell::new(Vec::new());
+    assert_eq!(block_on(async_frame(&log)), 4);
+    assert_eq!(
+        *log.borrow(),
+        ["async awaited", "async after a local 4", "async hoisted"]
+    );
+}
+
 #[test]
 fn every_strategy_compiles_and_runs_under_forbid_unsafe_code() {
     let log = RefCell::new(Vec::new());

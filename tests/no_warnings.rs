@@ -94,6 +94,30 @@ macro_rules! cases {
             panic!("always")
         }
 
+        /// An `async fn` whose first deferred call (hoisted when open-coded) never returns,
+        /// and one after a local (never hoisted).
+        #[godefer::func]
+        async fn async_deferred_panics(x: u32) -> u32 {
+            defer!(move |ret: &mut u32| {
+                if godefer::recover().is_some() {
+                    *ret = 9;
+                }
+            });
+            defer!(std::panic::panic_any(x));
+            let y = x + 1;
+            defer!(std::panic::panic_any(y));
+            std::future::ready(()).await;
+            y
+        }
+
+        #[test]
+        fn an_async_fn_with_deferred_calls_that_never_return_warns_nothing() {
+            let mut f = std::pin::pin!(async_deferred_panics(1));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let poll = std::future::Future::poll(f.as_mut(), &mut cx);
+            assert_eq!(poll, std::task::Poll::Ready(9));
+        }
+
         #[test]
         fn a_diverging_body_with_exits_in_macros_warns_nothing() {
             assert_eq!(diverging_tail(Some(1)), Ok(7));
