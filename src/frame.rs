@@ -97,6 +97,15 @@ pub struct FrameCore {
     /// Initialised while this frame is registered (`state::Hot::special` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
+    /// Debug builds only: the thread's `state::Hot` block, found once when the frame is made
+    /// (an async frame finds it again at the start of each poll and of its cancellation, see
+    /// [`FrameCore::enter_poll`]). Unoptimised, every thread-local access is a stack of calls
+    /// (`LocalKey::with`, `try_with`, the accessor, the closures: about 120 instructions),
+    /// which the happy path made six times a call; through this pointer it is a load. Release
+    /// builds keep nothing: the optimiser makes each access one load relative to the thread
+    /// pointer, which a stored field would only slow down.
+    #[cfg(debug_assertions)]
+    hot: Cell<*const state::Hot>,
 }
 
 /// The newest pending record of a frame (frame and heap strategies), linked to older ones: a
@@ -128,18 +137,66 @@ unsafe impl Send for Head {}
 unsafe impl Sync for Head {}
 
 impl FrameCore {
+    /// A frame's core before its entry: nothing initialised. A constant, so that an
+    /// unoptimised build copies nothing (built field by field, the uninitialised `cold` was
+    /// copied three times a call, about 90 instructions of `memcpy`).
+    #[allow(clippy::declare_interior_mutable_const)] // each use is a new frame's own core
+    const NEW: FrameCore = FrameCore {
+        cold: UnsafeCell::new(MaybeUninit::uninit()),
+        #[cfg(debug_assertions)]
+        hot: Cell::new(ptr::null()),
+    };
+
+    /// The thread's `state::Hot` block (debug builds: the pointer the frame keeps).
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    fn hot(&self) -> &state::Hot {
+        // SAFETY: `hot` is the address of this thread's `HOT` block, which lives until the
+        // thread ends: a sync frame is made, used and dropped on one thread (it is not `Send`);
+        // an async frame's code runs only inside its polls and its cancellation, each of which
+        // starts with `enter_poll`, which finds the block of the thread running it.
+        unsafe { &*self.hot.get() }
+    }
+
+    /// Runs `f` on the thread's `state::Hot::special`.
+    #[inline(always)]
+    fn with_special<T>(&self, f: impl FnOnce(&Cell<*const FrameCore>) -> T) -> T {
+        #[cfg(debug_assertions)]
+        return f(self.hot().special());
+        #[cfg(not(debug_assertions))]
+        state::with_special(f)
+    }
+
+    /// Runs `f` on the thread's `state::Hot::top`.
+    #[inline(always)]
+    fn with_top<T>(&self, f: impl FnOnce(&Cell<usize>) -> T) -> T {
+        #[cfg(debug_assertions)]
+        return f(self.hot().top());
+        #[cfg(not(debug_assertions))]
+        state::with_top(f)
+    }
+
+    /// Whether any frame armed `recover` on this thread (`state::armed`).
+    #[inline(always)]
+    fn armed(&self) -> bool {
+        #[cfg(debug_assertions)]
+        return self.hot().armed();
+        #[cfg(not(debug_assertions))]
+        state::armed()
+    }
+
     /// Whether this frame registered itself (see [`Cold`]). Only the innermost registered
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
-        state::with_special(|s| ptr::eq(s.get(), self))
+        self.with_special(|s| ptr::eq(s.get(), self))
     }
 
     /// Whether this frame is not registered: the fast paths' test (null first, see
     /// [`FrameCore::any_registered`]).
     #[inline(always)]
     fn unregistered(&self) -> bool {
-        !(Self::any_registered() && self.registered())
+        !(self.any_registered() && self.registered())
     }
 
     /// Whether any frame of the thread is registered: false on the happy path, where it is a
@@ -149,8 +206,8 @@ impl FrameCore {
     /// although not registered themselves. (A null test inside `registered` does not do it:
     /// the optimiser folds it into the address compare, measured 0.5 ns slower on defer1.)
     #[inline(always)]
-    pub(crate) fn any_registered() -> bool {
-        state::with_special(|s| !s.get().is_null())
+    pub(crate) fn any_registered(&self) -> bool {
+        self.with_special(|s| !s.get().is_null())
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -216,8 +273,10 @@ impl FrameCore {
     /// poll, where nothing registered after it is running.
     #[inline(always)]
     pub(crate) fn enter_poll(&self, kept: bool) {
+        #[cfg(debug_assertions)]
+        self.hot.set(state::hot_ptr());
         let me = self.addr();
-        let armed = state::with_top(|t| {
+        let armed = self.with_top(|t| {
             let top = t.get();
             if top <= state::top::NONE {
                 t.set(me);
@@ -226,7 +285,7 @@ impl FrameCore {
                 }
                 false
             } else {
-                state::armed()
+                self.armed()
             }
         });
         if kept {
@@ -286,7 +345,7 @@ impl FrameCore {
     #[inline(always)]
     pub(crate) fn leave_top(&self) {
         let me = self.addr();
-        state::with_top(|t| {
+        self.with_top(|t| {
             let top = t.get();
             let outermost = top & !state::top::MARKS == me;
             // Written as a store by every frame, of the same value unless this is the
@@ -309,7 +368,7 @@ impl FrameCore {
     /// deferred call, once per poll.
     #[inline]
     pub(crate) fn before_poll(&self, mode: u8) {
-        if Self::any_registered() {
+        if self.any_registered() {
             self.before_call(mode);
         }
     }
@@ -318,7 +377,7 @@ impl FrameCore {
     /// call; the ghost of what it recovered stays until the call is over, for a panic it may
     /// raise in a later poll.
     pub(crate) fn after_poll(&self, result: std::thread::Result<bool>) -> bool {
-        if Self::any_registered() && self.registered() {
+        if self.any_registered() && self.registered() {
             let cold = self.cold();
             if cold.flags.get() & flag::ARMING != 0 {
                 cold.flags.set(cold.flags.get() & !flag::ARMING);
@@ -386,7 +445,7 @@ impl FrameCore {
     /// Whether this is the outermost active frame of the thread (see [`Frame::start`]).
     #[inline(always)]
     fn outermost(&self) -> bool {
-        state::with_top(|t| t.get() & !state::top::MARKS == self.addr())
+        self.with_top(|t| t.get() & !state::top::MARKS == self.addr())
     }
 
     #[inline(always)]
@@ -568,17 +627,40 @@ impl FrameCore {
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
         // A frame registers itself only in its own slow paths, never while a deferred call of
         // its own runs: the answer holds after the call too.
-        if Self::any_registered() {
+        if self.any_registered() {
             self.before_call(mode);
         }
         let result = catch(f);
         // Tested again rather than kept from before the call: the answer is the same (every
         // frame the call entered has unregistered by the time it returns), and a second load
         // costs less than a callee-saved register holding the first answer across the call.
-        if Self::any_registered() {
+        if self.any_registered() {
             self.after_call(result);
         } else if let Err(payload) = result {
             self.caught_from_deferred(payload);
+        }
+    }
+
+    /// [`FrameCore::run_call`] for the records' slow path (`Frame::run_registered` and its
+    /// `|ret|` and outcome twins), which is cold and instantiated once per record type: the
+    /// work around the call is out of line, so each instance is the call and its catch only.
+    /// The code per record type this saves is small in a release build (the inline version is
+    /// about 300 bytes there, most of which the optimiser shares), but every instance of it is
+    /// compiled again in an unoptimised one, the build where a crate's tests run.
+    #[inline(always)]
+    fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
+        self.before_call_out(mode);
+        let result = catch(f);
+        self.after_call(result);
+    }
+
+    /// [`FrameCore::run_call`]'s work before the call, out of line (see
+    /// [`FrameCore::run_call_slow`]).
+    #[cold]
+    #[inline(never)]
+    fn before_call_out(&self, mode: u8) {
+        if self.any_registered() {
+            self.before_call(mode);
         }
     }
 
@@ -774,9 +856,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline(always)]
     pub unsafe fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
-            core: FrameCore {
-                cold: UnsafeCell::new(MaybeUninit::uninit()),
-            },
+            core: FrameCore::NEW,
             slot: S::empty(),
             zero,
             result: PhantomData,
@@ -792,8 +872,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// per call on the defer1 benchmark).
     #[inline(always)]
     pub fn start(&self) {
+        #[cfg(debug_assertions)]
+        self.core.hot.set(state::hot_ptr());
         let me = self.core.addr();
-        state::with_top(|t| {
+        self.core.with_top(|t| {
             // Loaded only to branch on, and the stores put back no loaded value: consecutive
             // calls carry no data dependency through the thread-local state (see `state`).
             let top = t.get();
@@ -803,8 +885,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                     report::first_entry(me);
                 }
                 // Nothing is armed outside a frame: only a panicking frame's deferred call is.
-                debug_assert!(!state::armed());
-            } else if state::armed() {
+                debug_assert!(!self.core.armed());
+            } else if self.core.armed() {
                 self.core.enter_armed();
             }
         });
@@ -863,14 +945,14 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[cold]
     #[inline(never)]
     pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
-        self.core.run_call(f, MODE);
+        self.core.run_call_slow(f, MODE);
     }
 
     /// As [`Frame::run_registered`], for a `|ret|` closure.
     #[cold]
     #[inline(never)]
     pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
-        self.run_ret::<MODE, F>(f);
+        self.core.run_call_slow(|| self.with_result(f), MODE);
     }
 
     /// Calls a `|ret|` closure with the result. The result is moved out of the slot into a
@@ -955,7 +1037,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         &self,
         f: F,
     ) {
-        self.run_outcome::<MODE, F>(f);
+        self.core.run_call_slow(|| self.with_outcome(f), MODE);
     }
 
     /// Gives an `errdefer!`/`okdefer!` closure its signature where it is made.
@@ -1259,7 +1341,7 @@ impl<R, Z, S> Frame<R, Z, S> {
 impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
-        if FrameCore::any_registered() {
+        if self.core.any_registered() {
             self.core.exit_if_registered();
         }
         self.core.leave_top();

@@ -94,7 +94,7 @@ impl<R, Z, S> Drop for Leave<'_, R, Z, S> {
         // again by the next poll's entry, and one that did not keeps nothing unless it
         // registered (both pass `any_registered`).
         let core = self.frame.frame.core();
-        if FrameCore::any_registered() {
+        if core.any_registered() {
             self.frame.kept.set(core.unlink_after_poll(self.done));
         }
         core.leave_top();

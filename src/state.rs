@@ -100,6 +100,32 @@ pub(crate) struct Hot {
     armed: Cell<*const FrameCore>,
 }
 
+#[cfg(debug_assertions)]
+impl Hot {
+    #[inline(always)]
+    pub(crate) fn top(&self) -> &Cell<usize> {
+        &self.top
+    }
+
+    #[inline(always)]
+    pub(crate) fn special(&self) -> &Cell<*const FrameCore> {
+        &self.special
+    }
+
+    #[inline(always)]
+    pub(crate) fn armed(&self) -> bool {
+        !self.armed.get().is_null()
+    }
+}
+
+/// The address of the thread's [`Hot`] block, which a frame keeps in debug builds (see
+/// `frame::FrameCore::hot`). `HOT` is `const`-initialised and has no destructor, so its storage
+/// stays in place, usable, until the thread ends.
+#[cfg(debug_assertions)]
+pub(crate) fn hot_ptr() -> *const Hot {
+    HOT.with(ptr::from_ref)
+}
+
 /// Runs `f` on the thread's [`Hot::top`].
 #[inline(always)]
 pub(crate) fn with_top<T>(f: impl FnOnce(&Cell<usize>) -> T) -> T {
