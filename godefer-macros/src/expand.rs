@@ -633,6 +633,10 @@ fn lower_frame(
     let (body, guarded) = emit.seq(0);
     let body = if guarded {
         body
+    } else if emit.opens_quietly(0) {
+        // Nothing in the outermost scope can panic outside the scopes and runs it makes, which
+        // catch their own: it needs no catch of its own.
+        body
     } else if is_async && has_await(&body) {
         // The outermost scope of an async frame that awaits is the body itself: `scope`
         // catches its panics (one future and one catch less per call).
@@ -1089,7 +1093,7 @@ impl Emit<'_> {
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
                     let (cont, guarded) = self.seq(j + 1);
-                    let cont = if guarded || cont.is_empty() {
+                    let cont = if guarded || cont.is_empty() || self.opens_quietly(j + 1) {
                         cont
                     } else {
                         nest(&cont, self.labelled, self.is_async, self.span_from(j + 1))
@@ -1113,6 +1117,41 @@ impl Emit<'_> {
         let body = nest(&inner, self.labelled, self.is_async, self.span_from(from));
         let yp = yield_point(self.is_async);
         (quote!(#prologue #body #yp #epilogue), true)
+    }
+
+    /// Whether the code emitted for the statements from `from` on can panic only inside the
+    /// scopes and runs it makes itself, each of which catches its own panics, so that it needs
+    /// no scope around it: a sync frame's statements that start with a top-level `defer!`
+    /// (frame or open-coded) whose registration cannot panic ([`Emit::quiet_registration`]).
+    /// What comes after it is in a scope of its own, or in none by the same rule; its run
+    /// catches. The catch such a scope would make never catches anything (an unoptimised
+    /// build pays for it all the same: in the build-cost crate's one-defer function it was one
+    /// of three). Not with heap records (taking one from the pool locks a mutex when the
+    /// thread's cache is empty), nor in an `async fn`, whose scopes are futures.
+    fn opens_quietly(&self, from: usize) -> bool {
+        !self.is_async
+            && self.strategy != Strategy::Heap
+            && from < self.stmts.len()
+            && matches!(self.top_site[from], Some(id) if self.quiet_registration(id))
+    }
+
+    /// Whether registering site `id` cannot panic: a call of a path whose arguments are
+    /// literals, paths or references to paths (evaluating them moves, copies or borrows, and
+    /// runs no code: no `Deref`, no arithmetic, which checks overflow, no macro, which could
+    /// exit), or a closure (made, not called).
+    fn quiet_registration(&self, id: usize) -> bool {
+        let quiet = |e: &Expr| match unparen(e) {
+            Expr::Lit(_) | Expr::Path(_) => true,
+            Expr::Reference(r) => matches!(unparen(&r.expr), Expr::Path(_)),
+            _ => false,
+        };
+        match &self.sites[id].form {
+            Some(Form::Call { callee, args, .. }) => {
+                matches!(unparen(callee), Expr::Path(_)) && args.iter().all(quiet)
+            }
+            Some(Form::Closure { .. }) => true,
+            _ => false,
+        }
     }
 
     /// Whether the statements from `from` on (and the tail) may call a function: see
@@ -2129,6 +2168,69 @@ mod tests {
     }
 
     const KEEP: &str = "keep_in_memory(&__godefer_d0)";
+
+    /// How many scopes (catches of the body's code) the lowering of `f` makes.
+    fn scopes(f: proc_macro2::TokenStream) -> usize {
+        lowered(f).matches("__godefer_frame.nest(").count()
+    }
+
+    #[test]
+    fn statements_opening_with_a_defer_that_cannot_panic_get_no_scope_of_their_own() {
+        // The outermost scope would hold only the registration (a path called with a path)
+        // and the scope of the code after it: one scope, around `h()`.
+        assert_eq!(scopes(quote!(fn f(x: u32) { defer!(g(x)); h(); })), 1);
+        // The same down a chain: literals, paths, references to paths, closures.
+        assert_eq!(
+            scopes(quote!(
+                fn f(x: u32) {
+                    defer!(g(x));
+                    defer!(g(&x, 1, "s"));
+                    defer!(move || g(x));
+                    defer!(|| g(x));
+                    h();
+                }
+            )),
+            1
+        );
+        // Frame records: the same rule.
+        assert_eq!(
+            scopes(quote!(
+                fn f(x: u32) {
+                    defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x));
+                    defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x));
+                    h();
+                }
+            )),
+            1
+        );
+        // Arithmetic (overflow checks), a call, a field (a `Deref` may run), a macro (which
+        // may panic or exit), a method: the registration may panic, and its scope catches it.
+        for f in [
+            quote!(fn f(x: u32) { defer!(g(x + 1)); h(); }),
+            quote!(fn f(x: u32) { defer!(g(k(x))); h(); }),
+            quote!(fn f(x: S) { defer!(g(x.y)); h(); }),
+            quote!(fn f(x: u32) { defer!(g(m!(x))); h(); }),
+            quote!(fn f(x: S) { defer!(x.g()); h(); }),
+            quote!(fn f(x: u32) { defer!(println!("{}", x)); h(); }),
+        ] {
+            assert_eq!(scopes(f.clone()), 2, "{f}");
+        }
+        // Code before the `defer!`: it may panic.
+        assert_eq!(scopes(quote!(fn f(x: u32) { let y = x; defer!(g(y)); h(); })), 2);
+        // Heap records: taking one may lock the pool's mutex. The outermost scope stays,
+        // around the one of the loop's level.
+        assert_eq!(
+            scopes(quote!(
+                fn f(x: u32) {
+                    defer!(g(x));
+                    for i in 0..x {
+                        defer!(g(i));
+                    }
+                }
+            )),
+            2
+        );
+    }
 
     #[test]
     fn a_closure_capturing_values_is_kept_in_memory_across_calls() {
