@@ -2178,7 +2178,15 @@ mod tests {
     fn statements_opening_with_a_defer_that_cannot_panic_get_no_scope_of_their_own() {
         // The outermost scope would hold only the registration (a path called with a path)
         // and the scope of the code after it: one scope, around `h()`.
-        assert_eq!(scopes(quote!(fn f(x: u32) { defer!(g(x)); h(); })), 1);
+        assert_eq!(
+            scopes(quote!(
+                fn f(x: u32) {
+                    defer!(g(x));
+                    h();
+                }
+            )),
+            1
+        );
         // The same down a chain: literals, paths, references to paths, closures.
         assert_eq!(
             scopes(quote!(
@@ -2196,8 +2204,15 @@ mod tests {
         assert_eq!(
             scopes(quote!(
                 fn f(x: u32) {
-                    defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x));
-                    defer!(g(x)); defer!(g(x)); defer!(g(x)); defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
+                    defer!(g(x));
                     h();
                 }
             )),
@@ -2206,17 +2221,56 @@ mod tests {
         // Arithmetic (overflow checks), a call, a field (a `Deref` may run), a macro (which
         // may panic or exit), a method: the registration may panic, and its scope catches it.
         for f in [
-            quote!(fn f(x: u32) { defer!(g(x + 1)); h(); }),
-            quote!(fn f(x: u32) { defer!(g(k(x))); h(); }),
-            quote!(fn f(x: S) { defer!(g(x.y)); h(); }),
-            quote!(fn f(x: u32) { defer!(g(m!(x))); h(); }),
-            quote!(fn f(x: S) { defer!(x.g()); h(); }),
-            quote!(fn f(x: u32) { defer!(println!("{}", x)); h(); }),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(k(x)));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: S) {
+                    defer!(g(x.y));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(m!(x)));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: S) {
+                    defer!(x.g());
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(println!("{}", x));
+                    h();
+                }
+            ),
         ] {
             assert_eq!(scopes(f.clone()), 2, "{f}");
         }
         // Code before the `defer!`: it may panic.
-        assert_eq!(scopes(quote!(fn f(x: u32) { let y = x; defer!(g(y)); h(); })), 2);
+        assert_eq!(
+            scopes(quote!(
+                fn f(x: u32) {
+                    let y = x;
+                    defer!(g(y));
+                    h();
+                }
+            )),
+            2
+        );
         // Heap records: taking one may lock the pool's mutex. The outermost scope stays,
         // around the one of the loop's level.
         assert_eq!(
