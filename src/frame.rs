@@ -97,9 +97,9 @@ pub struct FrameCore {
     /// Initialised while this frame is registered (`state::Hot::special` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
-    /// Debug builds only: the thread's `state::Hot` block, found once when the frame is made
-    /// (an async frame finds it again at the start of each poll and of its cancellation, see
-    /// [`FrameCore::enter_poll`]). Unoptimised, every thread-local access is a stack of calls
+    /// Debug builds only: the thread's `state::Hot` block, found once at the frame's entry
+    /// ([`Frame::start`]; an async frame finds it again at the start of each poll and of its
+    /// cancellation, see [`FrameCore::enter_poll`]). Unoptimised, every thread-local access is a stack of calls
     /// (`LocalKey::with`, `try_with`, the accessor, the closures: about 120 instructions),
     /// which the happy path made six times a call; through this pointer it is a load. Release
     /// builds keep nothing: the optimiser makes each access one load relative to the thread
