@@ -189,7 +189,7 @@ impl FrameCore {
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
-        self.with_special(|s| ptr::eq(s.get(), self))
+        self.with_special(#[inline(always)] |s| ptr::eq(s.get(), self))
     }
 
     /// Whether this frame is not registered: the fast paths' test (null first, see
@@ -207,7 +207,7 @@ impl FrameCore {
     /// the optimiser folds it into the address compare, measured 0.5 ns slower on defer1.)
     #[inline(always)]
     pub(crate) fn any_registered(&self) -> bool {
-        self.with_special(|s| !s.get().is_null())
+        self.with_special(#[inline(always)] |s| s.get() != ptr::null())
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -276,7 +276,7 @@ impl FrameCore {
         #[cfg(debug_assertions)]
         self.hot.set(state::hot_ptr());
         let me = self.addr();
-        let armed = self.with_top(|t| {
+        let armed = self.with_top(#[inline(always)] |t| {
             let top = t.get();
             if top <= state::top::NONE {
                 t.set(me);
@@ -345,7 +345,7 @@ impl FrameCore {
     #[inline(always)]
     pub(crate) fn leave_top(&self) {
         let me = self.addr();
-        self.with_top(|t| {
+        self.with_top(#[inline(always)] |t| {
             let top = t.get();
             let outermost = top & !state::top::MARKS == me;
             // Written as a store by every frame, of the same value unless this is the
@@ -875,7 +875,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         #[cfg(debug_assertions)]
         self.core.hot.set(state::hot_ptr());
         let me = self.core.addr();
-        self.core.with_top(|t| {
+        self.core.with_top(#[inline(always)] |t| {
             // Loaded only to branch on, and the stores put back no loaded value: consecutive
             // calls carry no data dependency through the thread-local state (see `state`).
             let top = t.get();
