@@ -97,15 +97,20 @@ pub struct FrameCore {
     /// Initialised while this frame is registered (`state::Hot::special` points at it, or at a frame
     /// registered after it that is still running).
     cold: UnsafeCell<MaybeUninit<Cold>>,
-    /// Debug builds only: the thread's `state::Hot` block, found once at the frame's entry
-    /// ([`Frame::start`]; an async frame finds it again at the start of each poll and of its
-    /// cancellation, see [`FrameCore::enter_poll`]). Unoptimised, every thread-local access is a stack of calls
+    /// Debug builds only: the thread's `state::Hot` block, found once when the frame is made
+    /// (an async frame finds it again at the start of each poll and of its cancellation, see
+    /// [`FrameCore::enter_poll`]). Unoptimised, every thread-local access is a stack of calls
     /// (`LocalKey::with`, `try_with`, the accessor, the closures: about 120 instructions),
-    /// which the happy path made six times a call; through this pointer it is a load. Release
-    /// builds keep nothing: the optimiser makes each access one load relative to the thread
-    /// pointer, which a stored field would only slow down.
+    /// which the happy path made six times a call; through this reference it is a load. A
+    /// reference rather than a pointer: an unoptimised build checks the alignment of every
+    /// pointer the crate dereferences. Release builds keep nothing: the optimiser makes each
+    /// access one load relative to the thread pointer, which a stored field would only slow
+    /// down.
+    ///
+    /// Between the polls of an async frame, the reference may be to the block of a thread
+    /// that has ended since: it is never read then (see [`FrameCore::enter_poll`]).
     #[cfg(debug_assertions)]
-    hot: Cell<*const state::Hot>,
+    hot: Cell<&'static state::Hot>,
 }
 
 /// The newest pending record of a frame (frame and heap strategies), linked to older ones: a
@@ -137,25 +142,22 @@ unsafe impl Send for Head {}
 unsafe impl Sync for Head {}
 
 impl FrameCore {
-    /// A frame's core before its entry: nothing initialised. A constant, so that an
-    /// unoptimised build copies nothing (built field by field, the uninitialised `cold` was
-    /// copied three times a call, about 90 instructions of `memcpy`).
-    #[allow(clippy::declare_interior_mutable_const)] // each use is a new frame's own core
-    const NEW: FrameCore = FrameCore {
-        cold: UnsafeCell::new(MaybeUninit::uninit()),
-        #[cfg(debug_assertions)]
-        hot: Cell::new(ptr::null()),
-    };
+    /// The slow-path state of a new frame: uninitialised. A constant, so that an unoptimised
+    /// build copies nothing (`UnsafeCell::new(MaybeUninit::uninit())` in the frame's
+    /// initialiser copied its 180 uninitialised bytes three times a call, about 90
+    /// instructions of `memcpy`).
+    #[allow(clippy::declare_interior_mutable_const)] // each use is a new frame's own state
+    const COLD: UnsafeCell<MaybeUninit<Cold>> = UnsafeCell::new(MaybeUninit::uninit());
 
-    /// The thread's `state::Hot` block (debug builds: the pointer the frame keeps).
+    /// The thread's `state::Hot` block (debug builds: the reference the frame keeps). That of
+    /// the thread running the frame's code: a sync frame is made, used and dropped on one
+    /// thread (it is not `Send`); an async frame's code runs only inside its polls and its
+    /// cancellation, each of which starts with `enter_poll`, which finds the block of the
+    /// thread running it.
     #[cfg(debug_assertions)]
     #[inline(always)]
     fn hot(&self) -> &state::Hot {
-        // SAFETY: `hot` is the address of this thread's `HOT` block, which lives until the
-        // thread ends: a sync frame is made, used and dropped on one thread (it is not `Send`);
-        // an async frame's code runs only inside its polls and its cancellation, each of which
-        // starts with `enter_poll`, which finds the block of the thread running it.
-        unsafe { &*self.hot.get() }
+        self.hot.get()
     }
 
     /// Runs `f` on the thread's `state::Hot::special`.
@@ -189,7 +191,10 @@ impl FrameCore {
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
-        self.with_special(#[inline(always)] |s| ptr::eq(s.get(), self))
+        self.with_special(
+            #[inline(always)]
+            |s| ptr::eq(s.get(), self),
+        )
     }
 
     /// Whether this frame is not registered: the fast paths' test (null first, see
@@ -205,9 +210,14 @@ impl FrameCore {
     /// [`FrameCore::registered`]: frames entered inside a recovering deferred call take them
     /// although not registered themselves. (A null test inside `registered` does not do it:
     /// the optimiser folds it into the address compare, measured 0.5 ns slower on defer1.)
+    // `is_null` is a call of its own in an unoptimised build; a comparison is not.
+    #[allow(clippy::cmp_null)]
     #[inline(always)]
     pub(crate) fn any_registered(&self) -> bool {
-        self.with_special(#[inline(always)] |s| s.get() != ptr::null())
+        self.with_special(
+            #[inline(always)]
+            |s| s.get() != ptr::null(),
+        )
     }
 
     /// The slow-path state. Only for a registered frame: one that is the innermost registered
@@ -273,21 +283,30 @@ impl FrameCore {
     /// poll, where nothing registered after it is running.
     #[inline(always)]
     pub(crate) fn enter_poll(&self, kept: bool) {
+        // Written in place, not with `Cell::set`, which would read the reference it replaces:
+        // after a move between threads, to a block that may be gone.
         #[cfg(debug_assertions)]
-        self.hot.set(state::hot_ptr());
+        // SAFETY: a `Cell` lends no reference to its contents, and only the thread polling the
+        // frame uses it, which is this one.
+        unsafe {
+            self.hot.as_ptr().write(state::hot())
+        };
         let me = self.addr();
-        let armed = self.with_top(#[inline(always)] |t| {
-            let top = t.get();
-            if top <= state::top::NONE {
-                t.set(me);
-                if top == state::top::FRESH {
-                    report::first_entry(me);
+        let armed = self.with_top(
+            #[inline(always)]
+            |t| {
+                let top = t.get();
+                if top <= state::top::NONE {
+                    t.set(me);
+                    if top == state::top::FRESH {
+                        report::first_entry(me);
+                    }
+                    false
+                } else {
+                    self.armed()
                 }
-                false
-            } else {
-                self.armed()
-            }
-        });
+            },
+        );
         if kept {
             self.relink(armed);
         } else if armed {
@@ -345,23 +364,26 @@ impl FrameCore {
     #[inline(always)]
     pub(crate) fn leave_top(&self) {
         let me = self.addr();
-        self.with_top(#[inline(always)] |t| {
-            let top = t.get();
-            let outermost = top & !state::top::MARKS == me;
-            // Written as a store by every frame, of the same value unless this is the
-            // outermost (the optimiser drops that store again, so no frame stores back a value
-            // it loaded): one path to the return, where a branch around the store gave the
-            // optimiser two, each with its own copy of the epilogue. A panic raised in the body
-            // below them (the code of a `panic!` is placed after the return) makes the unwinder
-            // interpret the unwind information of each epilogue it passes, twice per panic: one
-            // copy less is about 500 instructions less per panic at depth 0 (callgrind,
-            // panic_recover).
-            t.set(if outermost { state::top::NONE } else { top });
-            if outermost && top != me {
-                // A report waits for the outermost frame's exit, or the hook is still missing.
-                report::outermost_exit(top);
-            }
-        });
+        self.with_top(
+            #[inline(always)]
+            |t| {
+                let top = t.get();
+                let outermost = top & !state::top::MARKS == me;
+                // Written as a store by every frame, of the same value unless this is the
+                // outermost (the optimiser drops that store again, so no frame stores back a value
+                // it loaded): one path to the return, where a branch around the store gave the
+                // optimiser two, each with its own copy of the epilogue. A panic raised in the body
+                // below them (the code of a `panic!` is placed after the return) makes the unwinder
+                // interpret the unwind information of each epilogue it passes, twice per panic: one
+                // copy less is about 500 instructions less per panic at depth 0 (callgrind,
+                // panic_recover).
+                t.set(if outermost { state::top::NONE } else { top });
+                if outermost && top != me {
+                    // A report waits for the outermost frame's exit, or the hook is still missing.
+                    report::outermost_exit(top);
+                }
+            },
+        );
     }
 
     /// An awaited deferred call (`crate::future`) is about to be polled: as before a sync
@@ -856,7 +878,11 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline(always)]
     pub unsafe fn new(zero: Z) -> Frame<R, Z, S> {
         Frame {
-            core: FrameCore::NEW,
+            core: FrameCore {
+                cold: FrameCore::COLD,
+                #[cfg(debug_assertions)]
+                hot: Cell::new(state::hot()),
+            },
             slot: S::empty(),
             zero,
             result: PhantomData,
@@ -872,24 +898,25 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// per call on the defer1 benchmark).
     #[inline(always)]
     pub fn start(&self) {
-        #[cfg(debug_assertions)]
-        self.core.hot.set(state::hot_ptr());
         let me = self.core.addr();
-        self.core.with_top(#[inline(always)] |t| {
-            // Loaded only to branch on, and the stores put back no loaded value: consecutive
-            // calls carry no data dependency through the thread-local state (see `state`).
-            let top = t.get();
-            if top <= state::top::NONE {
-                t.set(me);
-                if top == state::top::FRESH {
-                    report::first_entry(me);
+        self.core.with_top(
+            #[inline(always)]
+            |t| {
+                // Loaded only to branch on, and the stores put back no loaded value: consecutive
+                // calls carry no data dependency through the thread-local state (see `state`).
+                let top = t.get();
+                if top <= state::top::NONE {
+                    t.set(me);
+                    if top == state::top::FRESH {
+                        report::first_entry(me);
+                    }
+                    // Nothing is armed outside a frame: only a panicking frame's deferred call is.
+                    debug_assert!(!self.core.armed());
+                } else if self.core.armed() {
+                    self.core.enter_armed();
                 }
-                // Nothing is armed outside a frame: only a panicking frame's deferred call is.
-                debug_assert!(!self.core.armed());
-            } else if self.core.armed() {
-                self.core.enter_armed();
-            }
-        });
+            },
+        );
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of

@@ -118,12 +118,15 @@ impl Hot {
     }
 }
 
-/// The address of the thread's [`Hot`] block, which a frame keeps in debug builds (see
-/// `frame::FrameCore::hot`). `HOT` is `const`-initialised and has no destructor, so its storage
-/// stays in place, usable, until the thread ends.
+/// The thread's [`Hot`] block, which a frame keeps in debug builds (see
+/// `frame::FrameCore::hot`). `'static` stands for "as long as the thread runs": `HOT` is
+/// `const`-initialised and has no destructor, so its storage stays in place, and usable, until
+/// the thread's end, after every destructor that could reach it. The reference cannot leave the
+/// thread: `Hot` is not `Sync`, so `&Hot` is not `Send`.
 #[cfg(debug_assertions)]
-pub(crate) fn hot_ptr() -> *const Hot {
-    HOT.with(ptr::from_ref)
+pub(crate) fn hot() -> &'static Hot {
+    // SAFETY: see above: the block lives, in place, for all code that can run on this thread.
+    HOT.with(|h| unsafe { &*ptr::from_ref(h) })
 }
 
 /// Runs `f` on the thread's [`Hot::top`].

@@ -579,6 +579,43 @@ mod asyncs {
     }
 
     #[crate::func]
+    async fn across(fail: bool) -> Result<u32, String> {
+        defer!(|ret: &mut Result<u32, String>| {
+            if let Some(p) = crate::recover() {
+                *ret = Err(format!("recovered {p}"));
+            }
+        });
+        yield_now().await;
+        if fail {
+            panic!("on the second thread");
+        }
+        Ok(2)
+    }
+
+    /// The frame is made in the first poll, on a thread that then ends (its thread-local state
+    /// with it: a debug build's frame keeps a reference to that state), and polled again on
+    /// another: under miri, a read of the first thread's state after its end is reported.
+    #[test]
+    fn a_future_first_polled_on_a_thread_that_ended_runs_on_the_next_one() {
+        for fail in [false, true] {
+            let mut f = Box::pin(across(fail));
+            let f = std::thread::spawn(move || {
+                assert!(poll(f.as_mut()).is_pending());
+                f
+            })
+            .join()
+            .unwrap();
+            let out = std::thread::spawn(move || block_on(f)).join().unwrap();
+            let expected = if fail {
+                Err("recovered on the second thread".to_string())
+            } else {
+                Ok(2)
+            };
+            assert_eq!(out, expected);
+        }
+    }
+
+    #[crate::func]
     async fn awaited_recover() -> String {
         defer!(async |ret: &mut String| {
             yield_now().await;
