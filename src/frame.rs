@@ -663,24 +663,15 @@ impl FrameCore {
         }
     }
 
-    /// [`FrameCore::run_call`] for the records' slow path (`Frame::run_registered` and its
-    /// `|ret|` and outcome twins), which is cold and instantiated once per record type: the
-    /// work around the call is out of line, so each instance is the call and its catch only.
-    /// The code per record type this saves is small in a release build (the inline version is
-    /// about 300 bytes there, most of which the optimiser shares), but every instance of it is
-    /// compiled again in an unoptimised one, the build where a crate's tests run.
-    #[inline(always)]
-    fn run_call_slow<F: FnOnce()>(&self, f: F, mode: u8) {
-        self.before_call_out(mode);
-        let result = catch(f);
-        self.after_call(result);
-    }
-
-    /// [`FrameCore::run_call`]'s work before the call, out of line (see
-    /// [`FrameCore::run_call_slow`]).
+    /// [`FrameCore::run_call`]'s work before the call, out of line: for the stack records'
+    /// runners, which call it on their slow path before the deferred call, under the catch of
+    /// [`Frame::run_down_to`] (which calls [`FrameCore::after_call`] after it). The runner of a
+    /// record type is then the read of its call and the call: an instance per record type of
+    /// the work around it, and of a catch, cost an unoptimised build more than the rest of the
+    /// frame strategy's code.
     #[cold]
     #[inline(never)]
-    fn before_call_out(&self, mode: u8) {
+    pub(crate) fn before_call_out(&self, mode: u8) {
         if self.any_registered() {
             self.before_call(mode);
         }
@@ -718,7 +709,7 @@ impl FrameCore {
     /// The deferred call of a registered frame returned (or panicked: `result`).
     #[cold]
     #[inline(never)]
-    fn after_call(&self, result: std::thread::Result<()>) {
+    pub(crate) fn after_call(&self, result: std::thread::Result<()>) {
         if self.registered() {
             let cold = self.cold();
             if cold.flags.get() & flag::ARMING != 0 {
@@ -967,21 +958,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
-    /// A record's deferred call, for a registered frame: out of line, so the runners' common
-    /// path (a tail call of the deferred call) saves no registers.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
-        self.core.run_call_slow(f, MODE);
-    }
-
-    /// As [`Frame::run_registered`], for a `|ret|` closure.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
-        self.core.run_call_slow(|| self.with_result(f), MODE);
-    }
-
     /// Calls a `|ret|` closure with the result. The result is moved out of the slot into a
     /// local for the call and put back after it, also when the call panics (what it stored
     /// then stays, as Go keeps a named result). The closure never holds a reference into the
@@ -1055,16 +1031,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         if let Err(payload) = catch(|| self.with_outcome(f)) {
             self.core.caught_from_deferred(payload);
         }
-    }
-
-    /// As [`Frame::run_registered`], for an `errdefer!`/`okdefer!` closure.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn run_outcome_registered<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
-        &self,
-        f: F,
-    ) {
-        self.core.run_call_slow(|| self.with_outcome(f), MODE);
     }
 
     /// Gives an `errdefer!`/`okdefer!` closure its signature where it is made.
@@ -1247,8 +1213,20 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                 Err(payload) => self.core.caught_from_deferred(payload),
             }
         }
-        // SAFETY: as above; the frame is registered now, runners take its slow path.
-        unsafe { run_records(head, mark, frame, || false, |_| ()) }
+        // The frame is registered now: each record runs under a catch of its own, its runner
+        // arming `recover` for it (`before_call_out`), and `after_call` disarms after it.
+        loop {
+            let rec = head.0.get();
+            if rec == mark.0 {
+                break;
+            }
+            // SAFETY: as in `run_records`: the record is live and pending; unlinked before its
+            // runner is called, it runs once. Its runner takes the slow path (`false`).
+            unsafe { head.0.set((*rec).next) };
+            // SAFETY: as above.
+            let result = catch(|| unsafe { ((*rec).run)(rec, frame, false) });
+            self.core.after_call(result);
+        }
     }
 
     /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is

@@ -151,7 +151,8 @@ pub(crate) unsafe fn run_stack<
     if fast {
         f();
     } else {
-        frame.run_registered::<MODE, F>(f);
+        frame.core().before_call_out(MODE);
+        f();
     }
 }
 
@@ -175,7 +176,8 @@ pub(crate) unsafe fn run_stack_ret<
     if fast {
         frame.with_result(f);
     } else {
-        frame.run_ret_registered::<MODE, F>(f);
+        frame.core().before_call_out(MODE);
+        frame.with_result(f);
     }
 }
 
@@ -199,7 +201,8 @@ pub(crate) unsafe fn run_stack_outcome<
     if fast {
         frame.with_outcome(f);
     } else {
-        frame.run_outcome_registered::<MODE, F>(f);
+        frame.core().before_call_out(MODE);
+        frame.with_outcome(f);
     }
 }
 
