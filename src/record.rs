@@ -148,12 +148,10 @@ pub(crate) unsafe fn run_stack<
 ) {
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
-    if fast {
-        f();
-    } else {
+    if !fast {
         frame.core().before_call_out(MODE);
-        f();
     }
+    f();
 }
 
 /// The runner of a stack record holding a `|ret|` closure.
@@ -173,12 +171,10 @@ pub(crate) unsafe fn run_stack_ret<
 ) {
     // SAFETY: as in `run_stack`.
     let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
-    if fast {
-        frame.with_result(f);
-    } else {
+    if !fast {
         frame.core().before_call_out(MODE);
-        frame.with_result(f);
     }
+    frame.with_result(f);
 }
 
 /// The runner of a stack record holding an `errdefer!`/`okdefer!` closure.
@@ -198,12 +194,10 @@ pub(crate) unsafe fn run_stack_outcome<
 ) {
     // SAFETY: as in `run_stack`.
     let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
-    if fast {
-        frame.with_outcome(f);
-    } else {
+    if !fast {
         frame.core().before_call_out(MODE);
-        frame.with_outcome(f);
     }
+    frame.with_outcome(f);
 }
 
 /// Words of deferred call stored inline in a heap record.
