@@ -1192,9 +1192,12 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ///
     /// One `catch_unwind` around the whole run rather than one per record: while the frame is
     /// not registered, each runner just calls its deferred call (a tail call), and a panic of
-    /// one ends up here, registers the frame, and the rest run through the slow path. Keeping
+    /// one ends up here, registers the frame, and the rest run through the slow path: one
+    /// catch per record, here, around a runner that arms `recover` before the call. Keeping
     /// nothing alive across the deferred call in the runner saves it a prologue and epilogue
-    /// per record.
+    /// per record; catching here rather than in the runner compiles the catch once per frame
+    /// type rather than once per record type (nine-defer functions 2570 -> 2093 bytes of
+    /// `.text`, and less for an unoptimised build to compile).
     ///
     /// Out of line: one instance per frame type. After a top-level `defer!` it is the slow
     /// path ([`Frame::run_stack_down_to`] runs the scope's own record itself), and inlined at
