@@ -291,27 +291,40 @@ impl FrameCore {
         unsafe {
             self.hot.as_ptr().write(state::hot())
         };
+        let armed = self.enter_top();
+        if kept {
+            self.relink(armed);
+        } else if armed {
+            self.enter_armed();
+        }
+    }
+
+    /// The entry's half that concerns `state::Hot::top` (see [`Frame::start`]): if no frame of
+    /// the thread is active, notes this one as the outermost (the thread's first frame also
+    /// installs the panic hook). Returns whether something is armed, which is never the case
+    /// outside a frame.
+    #[inline(always)]
+    fn enter_top(&self) -> bool {
         let me = self.addr();
-        let armed = self.with_top(
+        self.with_top(
             #[inline(always)]
             |t| {
+                // Loaded only to branch on, and the stores put back no loaded value: consecutive
+                // calls carry no data dependency through the thread-local state (see `state`).
                 let top = t.get();
                 if top <= state::top::NONE {
                     t.set(me);
                     if top == state::top::FRESH {
                         report::first_entry(me);
                     }
+                    // Nothing is armed outside a frame: only a panicking frame's deferred call is.
+                    debug_assert!(!self.armed());
                     false
                 } else {
                     self.armed()
                 }
             },
-        );
-        if kept {
-            self.relink(armed);
-        } else if armed {
-            self.enter_armed();
-        }
+        )
     }
 
     /// [`FrameCore::enter_poll`] for a frame that kept its slow-path state.
@@ -889,25 +902,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// per call on the defer1 benchmark).
     #[inline(always)]
     pub fn start(&self) {
-        let me = self.core.addr();
-        self.core.with_top(
-            #[inline(always)]
-            |t| {
-                // Loaded only to branch on, and the stores put back no loaded value: consecutive
-                // calls carry no data dependency through the thread-local state (see `state`).
-                let top = t.get();
-                if top <= state::top::NONE {
-                    t.set(me);
-                    if top == state::top::FRESH {
-                        report::first_entry(me);
-                    }
-                    // Nothing is armed outside a frame: only a panicking frame's deferred call is.
-                    debug_assert!(!self.core.armed());
-                } else if self.core.armed() {
-                    self.core.enter_armed();
-                }
-            },
-        );
+        if self.core.enter_top() {
+            self.core.enter_armed();
+        }
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
@@ -1209,26 +1206,21 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
         let frame = (self as *const Frame<R, Z, S>).cast();
         if self.core.unregistered() {
-            // SAFETY: see `run_records`; the frame is not registered, and cannot become so
-            // before a deferred call panics, which ends this run.
-            match catch(|| unsafe { run_records(head, mark, frame, || true, |_| ()) }) {
+            // SAFETY: see `pop_records` and `run_record`; the frame is not registered, and
+            // cannot become so before a deferred call panics, which ends this run.
+            match catch(|| unsafe { pop_records(head, mark, |rec| run_record(rec, frame, true)) }) {
                 Ok(()) => return,
                 Err(payload) => self.core.caught_from_deferred(payload),
             }
         }
         // The frame is registered now: each record runs under a catch of its own, its runner
         // arming `recover` for it (`before_call_out`), and `after_call` disarms after it.
-        loop {
-            let rec = head.0.get();
-            if rec == mark.0 {
-                break;
-            }
-            // SAFETY: as in `run_records`: the record is live and pending; unlinked before its
-            // runner is called, it runs once. Its runner takes the slow path (`false`).
-            unsafe { head.0.set((*rec).next) };
-            // SAFETY: as above.
-            let result = catch(|| unsafe { ((*rec).run)(rec, frame, false) });
-            self.core.after_call(result);
+        // SAFETY: as above; the runners take the slow path.
+        unsafe {
+            pop_records(head, mark, |rec| {
+                let result = catch(|| run_record(rec, frame, false));
+                self.core.after_call(result);
+            })
         }
     }
 
@@ -1279,17 +1271,15 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_heap_down_to(&self, head: &Head, mark: Mark) {
         let mut used = record::pool::Chain::new();
-        // SAFETY: see `run_records`; `fast` is asked before each record, and is true only while
-        // the frame is not registered. A heap runner only reads the call out of its record,
-        // which stays allocated (owned by nobody) until `used` gives it back.
+        let frame = (self as *const Frame<R, Z, S>).cast();
+        // SAFETY: see `pop_records` and `run_record`; `fast` is asked before each record, and is
+        // true only while the frame is not registered. A heap runner only reads the call out of
+        // its record, which stays allocated (owned by nobody) until `used` gives it back.
         unsafe {
-            run_records(
-                head,
-                mark,
-                (self as *const Frame<R, Z, S>).cast(),
-                || self.core.unregistered(),
-                |rec| used.add(rec),
-            )
+            pop_records(head, mark, |rec| {
+                run_record(rec, frame, self.core.unregistered());
+                used.add(rec);
+            })
         };
         used.give();
     }
@@ -1392,34 +1382,35 @@ fn link(head: &Head, rec: *mut RecordHeader) {
     head.0.set(rec);
 }
 
-/// Pops and runs the records registered after `mark`; `fast` is asked before each record for
-/// the runner's third argument, `ran` sees each record after its runner returned.
+/// Pops the records registered after `mark`, newest first, and hands each to `run`, unlinked,
+/// to be run once ([`run_record`]).
 ///
 /// # Safety
 /// Every record linked into `head` is live until it runs: stack records are locals the macro
 /// declares in a scope that encloses the call, heap records belong to the pool until their runner
-/// gives them back. Each runs once: it is unlinked before its runner is called. `frame` is the
-/// frame the records were registered with, and `fast` only if it is not registered.
+/// gives them back.
 #[inline(always)]
-unsafe fn run_records(
-    head: &Head,
-    mark: Mark,
-    frame: *const (),
-    fast: impl Fn() -> bool,
-    mut ran: impl FnMut(*mut RecordHeader),
-) {
+unsafe fn pop_records(head: &Head, mark: Mark, mut run: impl FnMut(*mut RecordHeader)) {
     loop {
         let rec = head.0.get();
         if rec == mark.0 {
             break;
         }
-        // SAFETY: per this function's contract.
-        unsafe {
-            head.0.set((*rec).next);
-            ((*rec).run)(rec, frame, fast());
-        }
-        ran(rec.cast_mut());
+        // SAFETY: per this function's contract, `rec` is live.
+        unsafe { head.0.set((*rec).next) };
+        run(rec.cast_mut());
     }
+}
+
+/// Calls the runner of a record [`pop_records`] popped.
+///
+/// # Safety
+/// `rec` came from `pop_records` and has not run; `frame` is the frame it was registered with,
+/// and `fast` only if that frame is not registered.
+#[inline(always)]
+unsafe fn run_record(rec: *mut RecordHeader, frame: *const (), fast: bool) {
+    // SAFETY: per this function's contract.
+    unsafe { ((*rec).run)(rec, frame, fast) }
 }
 
 /// The position of the newest record when a scope started. Not public API.
