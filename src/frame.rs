@@ -652,28 +652,48 @@ impl FrameCore {
         Some(Panic::new(record))
     }
 
-    /// Runs a deferred call. The happy path is a thread-local test before the call, the call
-    /// under a `catch_unwind`, and the same test after it; the slow path's work is done before and after the call rather than
-    /// around it, so the call itself is the same code on both paths and the deferred closure
-    /// is never handed to an out-of-line function (which would put its captures in memory on
-    /// the happy path too). The work before the call is inline and calls nothing (see
-    /// [`FrameCore::before_call`]).
+    /// Runs a deferred call. The happy path (no frame of the thread registered) is one
+    /// thread-local test and the call under a `catch_unwind`; nothing else is compiled inline.
+    /// Otherwise the call goes, type-erased, to [`FrameCore::run_call_slow`], out of line: the
+    /// closure is moved into memory only on that path, and nothing of it is live after the call
+    /// on either path, so the happy path keeps its captures in the argument registers.
+    ///
+    /// The slow path's work around the call (arming `recover`, counting levels) used to be
+    /// inline around the one call, to keep the captures out of callee-saved registers; compiled
+    /// inline at every deferred call, it was most of an unoptimised build's work for a
+    /// three-defer function, and a third of an optimised one's (the build-cost crate's
+    /// three-defer shape: debug X s -> Y s, release X s -> Y s).
     #[inline(always)]
     fn run_call<F: FnOnce()>(&self, f: F, mode: u8) {
-        // A frame registers itself only in its own slow paths, never while a deferred call of
-        // its own runs: the answer holds after the call too.
         if self.any_registered() {
-            self.before_call(mode);
+            let mut f = ManuallyDrop::new(f);
+            let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
+            // SAFETY: `data` points to an `F` (`ManuallyDrop` is transparent) that is not used
+            // again here, as `call_erased::<F>` requires, and `run_call_slow` calls it once.
+            unsafe { self.run_call_slow(mode, data, call_erased::<F>) };
+            return;
         }
-        let result = catch(f);
-        // Tested again rather than kept from before the call: the answer is the same (every
-        // frame the call entered has unregistered by the time it returns), and a second load
-        // costs less than a callee-saved register holding the first answer across the call.
-        if self.any_registered() {
-            self.after_call(result);
-        } else if let Err(payload) = result {
+        // A frame registers itself only in its own slow paths, never while a deferred call of
+        // its own runs, and every frame the call enters unregisters before it returns: after
+        // a return, no frame is registered still.
+        if let Err(payload) = catch(f) {
             self.caught_from_deferred(payload);
         }
+    }
+
+    /// [`FrameCore::run_call`] while some frame of the thread is registered: arms `recover`
+    /// if this frame is panicking, runs the call, disarms.
+    ///
+    /// # Safety
+    ///
+    /// `call(data)` may be called once, and must be for nothing to leak: this calls it once.
+    #[cold]
+    #[inline(never)]
+    unsafe fn run_call_slow(&self, mode: u8, data: *mut u8, call: unsafe fn(*mut u8)) {
+        self.before_call(mode);
+        // SAFETY: the caller's promise.
+        let result = catch(|| unsafe { call(data) });
+        self.after_call(result);
     }
 
     /// [`FrameCore::run_call`]'s work before the call, out of line: for the stack records'
@@ -692,13 +712,6 @@ impl FrameCore {
 
     /// A registered frame is about to run a deferred call: counts its level, and arms
     /// `recover` for it if the frame is panicking (what it replaces is kept in `Cold`).
-    ///
-    /// Inline, with no call in it: the deferred call's arguments are evaluated before this
-    /// point, and a call here (even one never made on the happy path) would make them live
-    /// across a call, so the optimiser would keep them in callee-saved registers, pushed and
-    /// popped on every call of the function (measured: three pushes and pops on defer1, 0.25
-    /// ns). Inline, they stay in the argument registers. (`std::hint::cold_path` on this
-    /// block moved it out of line and cost more registers: measured slower.)
     #[inline(always)]
     fn before_call(&self, mode: u8) {
         if !self.registered() {
@@ -752,6 +765,19 @@ pub(crate) fn catch<T, F: FnOnce() -> T>(f: F) -> std::thread::Result<T> {
             (f.0)()
         },
     )
+}
+
+/// Calls the closure at `data`, moving it out: how [`FrameCore::run_call`] hands a deferred
+/// call to its out-of-line slow path, which then compiles once rather than once per closure.
+///
+/// # Safety
+///
+/// `data` points to a live `F` that nothing uses or drops afterwards (the caller keeps it in a
+/// `ManuallyDrop`); so this is called at most once for it.
+unsafe fn call_erased<F: FnOnce()>(data: *mut u8) {
+    // SAFETY: the caller's promise: the `F` is read out once, and owned from here.
+    let f = unsafe { ptr::read(data.cast::<F>()) };
+    f();
 }
 
 /// Drops a panic payload that nobody will see again. Its `Drop` may panic itself: that second
