@@ -630,7 +630,7 @@ fn lower_frame(
     emit.replace_placeholders();
     emit.plan_hoisting();
     let body_span = emit.span_from(0);
-    let (body, guarded) = emit.seq(0);
+    let (body, guarded) = emit.seq(0, !emit.opens_quietly(0));
     let body = if guarded {
         body
     } else if emit.opens_quietly(0) {
@@ -752,6 +752,12 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
     } else {
         quote!(#frame.nest(#[inline(always)] #pipes { #code });)
     }
+}
+
+/// Whether a statement leaves nothing alive after it: not a `let`, nor a macro, which may
+/// expand to one.
+fn leaves_nothing_alive(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(..) | Stmt::Item(_))
 }
 
 /// Whether a body may suspend: it holds `.await` or `async` anywhere.
@@ -1058,7 +1064,11 @@ impl Emit<'_> {
 
     /// Emits the statements from `from` on. Returns the code and whether it catches its own
     /// panics (it does when it runs deferred calls of its own).
-    fn seq(&mut self, from: usize) -> (TokenStream, bool) {
+    ///
+    /// `in_scope`: the code is the whole body of a scope (a `nest` closure) so far, with no
+    /// local of that closure alive before it; the run that ends it may then leave its panic to
+    /// that scope's catch ([`Emit::tail_run`]).
+    fn seq(&mut self, from: usize, in_scope: bool) -> (TokenStream, bool) {
         let n = self.stmts.len();
         let split = (from..n).find(|&k| self.is_split(k));
         let end = split.unwrap_or(n);
@@ -1067,6 +1077,9 @@ impl Emit<'_> {
             .filter(|&id| matches!(self.sites[id].nested_in, Some(i) if i >= from && i <= last))
             .collect();
         let plain = &self.stmts[from..end];
+        // A guarded sequence is a scope of its own (below); the plain statements must leave
+        // nothing alive for the run at its end.
+        let in_scope = (in_scope || !nested.is_empty()) && plain.iter().all(leaves_nothing_alive);
         let frame = frame_ident();
         let mut inner = quote!(#(#plain)*);
         match split {
@@ -1087,12 +1100,12 @@ impl Emit<'_> {
                     // panics of the code after it, and runs it once the body is over.
                     let registration = self.hoisted_site(id);
                     let yp = yield_point(self.is_async);
-                    let (cont, _) = self.seq(j + 1);
+                    let (cont, _) = self.seq(j + 1, false);
                     inner.extend(quote!(#registration #yp #cont));
                 }
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
-                    let (cont, guarded) = self.seq(j + 1);
+                    let (cont, guarded) = self.seq(j + 1, !self.opens_quietly(j + 1));
                     let cont = if guarded || cont.is_empty() || self.opens_quietly(j + 1) {
                         cont
                     } else {
@@ -1100,12 +1113,14 @@ impl Emit<'_> {
                     };
                     let yp = yield_point(self.is_async);
                     let cont = quote!(#cont #yp);
-                    inner.extend(self.top_level(id, cont, keep_in_memory));
+                    let tail = in_scope && self.tail_run();
+                    inner.extend(self.top_level(id, cont, keep_in_memory, tail));
                 }
                 None => {
                     let stmt = &self.stmts[j];
                     inner.extend(quote!(#stmt));
-                    let (cont, _) = self.seq(j + 1);
+                    // The split is a `let`: alive at the end.
+                    let (cont, _) = self.seq(j + 1, false);
                     inner.extend(cont);
                 }
             },
@@ -1117,6 +1132,18 @@ impl Emit<'_> {
         let body = nest(&inner, self.labelled, self.is_async, self.span_from(from));
         let yp = yield_point(self.is_async);
         (quote!(#prologue #body #yp #epilogue), true)
+    }
+
+    /// Whether a run that ends a scope may leave the panic of its deferred call to that
+    /// scope's catch rather than catch it itself: in a sync frame, open-coded or with frame
+    /// records. Nothing of the scope is alive then (its locals would otherwise be dropped by the
+    /// unwind, where a panicking `Drop` aborts and a `MutexGuard` poisons its mutex), and the
+    /// scope's catch, right outside, does what the run's would (see `Frame::tail_run`): one
+    /// catch less per such `defer!` (the build-cost crate's three-defer function made six,
+    /// now four). Not with heap records (their runs pop a list in a loop), nor in an
+    /// `async fn`, whose scopes may be futures.
+    fn tail_run(&self) -> bool {
+        !self.is_async && self.strategy != Strategy::Heap
     }
 
     /// Whether the code emitted for the statements from `from` on can panic only inside the
@@ -1208,7 +1235,15 @@ impl Emit<'_> {
 
     /// Registration and running of a top-level `defer!` around the code after it.
     /// `keep_in_memory`: that code may call functions (see [`MayCall`]).
-    fn top_level(&mut self, id: usize, cont: TokenStream, keep_in_memory: bool) -> TokenStream {
+    /// `tail`: the run ends a scope with nothing of it alive (see [`Emit::tail_run`]).
+    fn top_level(
+        &mut self,
+        id: usize,
+        cont: TokenStream,
+        keep_in_memory: bool,
+        tail: bool,
+    ) -> TokenStream {
+        let run_prefix = if tail { "tail_run" } else { "run" };
         let frame = frame_ident();
         let head = head_ident();
         if let Some(Parts {
@@ -1227,7 +1262,8 @@ impl Emit<'_> {
                 let held = self.held_at_exit(id);
                 quote!(#(::godefer::__private::keep_in_memory(&#held);)*)
             });
-            let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
+            let run_prefix = if kind.awaited() { "run" } else { run_prefix };
+            let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
             let at_frame = located(&frame, span);
             let dot_await = kind.dot_await();
             let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure) #dot_await;);
@@ -1285,7 +1321,7 @@ impl Emit<'_> {
             }
             Strategy::OpenCoded => {
                 let d = gen("d", id);
-                let (closure, run) = (kind.typed(&frame, closure, span), kind.name("run", ""));
+                let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
                 let keep = (keep_in_memory && self.captures_values(id))
                     .then(|| quote!(::godefer::__private::keep_in_memory(&#d);));
                 // The call at exit is located at the `defer!`: "borrow later used here" then
@@ -1305,7 +1341,7 @@ impl Emit<'_> {
                 let r = gen("r", id);
                 let (push, run) = (
                     kind.name("push_stack", ""),
-                    kind.name("run_stack", "_down_to"),
+                    kind.name(&format!("{run_prefix}_stack"), "_down_to"),
                 );
                 let (at_frame, at_r) = (located(&frame, span), located(&r, span));
                 let run = quote_spanned!(span=> #at_frame.#run(&#head, #m, &#at_r););
@@ -2283,6 +2319,128 @@ mod tests {
                 }
             )),
             2
+        );
+    }
+
+    /// How many runs leave their panic to the scope around them (`tail_run*`), and how many
+    /// catch it themselves.
+    fn tail_runs(f: proc_macro2::TokenStream) -> (usize, usize) {
+        let code = lowered(f);
+        let tail = code.matches("__godefer_frame.tail_run").count();
+        let all = code.matches("__godefer_frame.run").count()
+            + code.matches("__godefer_frame.tail_run").count();
+        (tail, all - tail)
+    }
+
+    #[test]
+    fn a_run_that_ends_a_scope_with_nothing_alive_leaves_its_panic_to_the_scope() {
+        // Three runs: the two that end a scope fold; the outermost one, after which `finish`
+        // still runs in the same code, catches.
+        let three = quote!(
+            fn f(x: u32) -> u32 {
+                defer!(g(x));
+                defer!(g(x + 1));
+                if x == 0 {
+                    return 0;
+                }
+                defer!(g(x + 2));
+                x * 2
+            }
+        );
+        assert_eq!(tail_runs(three), (2, 1));
+        // Statements that leave nothing alive before the `defer!`: it still folds. The first
+        // registration may panic (`x + 1`): the whole body is a scope, which the first run ends,
+        // so it folds too.
+        assert_eq!(
+            tail_runs(quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    h();
+                    {
+                        let y = x;
+                        k(y);
+                    }
+                    defer!(g(x + 2));
+                    h();
+                }
+            )),
+            (2, 0)
+        );
+        // A `let`, or a macro statement (which may expand to one), before it: the local is alive
+        // at the run, which keeps its catch (an unwind would drop the local).
+        for f in [
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    let y = x;
+                    defer!(g(y));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    declare!(y);
+                    defer!(g(x));
+                    h();
+                }
+            ),
+        ] {
+            assert_eq!(tail_runs(f.clone()), (1, 1), "{f}");
+        }
+        // Frame records: the same rule, for the scope's own record.
+        let nine = quote!(
+            fn f(x: u32) {
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                defer!(g(x + 1));
+                h();
+            }
+        );
+        assert_eq!(tail_runs(nine.clone()), (9, 0));
+        assert!(lowered(nine).contains("tail_run_stack_down_to"));
+        // Quiet registrations open no scope: their runs follow one another in the same code,
+        // and each catches.
+        assert_eq!(
+            tail_runs(quote!(
+                fn f(x: u32) {
+                    defer!(g(x));
+                    defer!(g(x));
+                    h();
+                }
+            )),
+            (0, 2)
+        );
+        // Heap records and `async fn`: no folding.
+        assert_eq!(
+            tail_runs(quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    defer!(g(x + 1));
+                    for i in 0..x {
+                        defer!(g(i));
+                    }
+                }
+            ))
+            .0,
+            0
+        );
+        assert_eq!(
+            tail_runs(quote!(
+                async fn f(x: u32) {
+                    defer!(g(x + 1));
+                    defer!(g(x + 1));
+                    h().await;
+                }
+            ))
+            .0,
+            0
         );
     }
 

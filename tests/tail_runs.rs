@@ -1,0 +1,182 @@
+//! A run that ends a scope, with nothing of that scope alive, has no catch of its own in a sync
+//! frame (open-coded or frame records): its deferred call's panic unwinds straight to the
+//! scope's catch (`Frame::tail_run`). These cases pin down that nothing changes for the program:
+//! the order of the deferred calls, what `recover` returns, a panic that replaces another, a
+//! `|ret|` closure's store before it panics; and that a scope with a local alive, declared by a
+//! `let` or by a macro, keeps the catch, so the local is dropped after the call, not by an
+//! unwind (a `MutexGuard` would poison its mutex, a panicking `Drop` would abort).
+//!
+//! Every case is written once in `cases!` and runs under each strategy (heap records keep their
+//! catches: the rule is not theirs, and the cases hold there too).
+
+use std::sync::Mutex;
+
+mod common;
+use common::*;
+
+fn note(s: &'static str) {
+    p(s);
+}
+
+fn boom(msg: &'static str) {
+    p(format!("about to panic: {msg}"));
+    panic!("{msg}");
+}
+
+/// Notes whether it is dropped by an unwind.
+struct Probe(&'static str);
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        p(format!(
+            "{} dropped, unwinding: {}",
+            self.0,
+            std::thread::panicking()
+        ));
+    }
+}
+
+/// Declares a local, as a `let` would: the lowering cannot see it.
+macro_rules! hold {
+    ($name:ident, $tag:literal) => {
+        let $name = Probe($tag);
+    };
+}
+
+macro_rules! cases {
+    () => {
+        #[godefer::func]
+        fn tail_panics(fail: bool) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+                p("recovering closure");
+            });
+            defer!(note("a"));
+            defer!(boom("from a tail run"));
+            defer!(note("c"));
+            if fail {
+                panic!("from the body");
+            }
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_tail_run_that_panics_is_caught_by_its_scope_and_recovered() {
+            assert_eq!(tail_panics(false), "Some(from a tail run)");
+            assert_log(&[
+                "c",
+                "about to panic: from a tail run",
+                "a",
+                "recovering closure",
+            ]);
+            // The frame is panicking already: its runs take the slow path, and the newer panic
+            // replaces the body's, as in Go.
+            assert_eq!(tail_panics(true), "Some(from a tail run)");
+            assert_log(&[
+                "c",
+                "about to panic: from a tail run",
+                "a",
+                "recovering closure",
+            ]);
+        }
+
+        #[godefer::func]
+        fn two_tail_panics() -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            defer!(boom("first"));
+            defer!(boom("second"));
+            "body".to_string()
+        }
+
+        #[test]
+        fn the_older_deferred_call_panics_last_and_is_the_one_recovered() {
+            assert_eq!(two_tail_panics(), "Some(first)");
+            assert_log(&["about to panic: second", "about to panic: first"]);
+        }
+
+        #[godefer::func]
+        fn ret_then_panic(v: u32) -> u32 {
+            defer!(|ret: &mut u32| {
+                if godefer::recover().is_some() {
+                    *ret += 100;
+                }
+            });
+            defer!(|ret: &mut u32| {
+                *ret += 1;
+                panic!("after storing");
+            });
+            v
+        }
+
+        #[test]
+        fn what_a_panicking_ret_closure_stored_stays() {
+            assert_eq!(ret_then_panic(5), 106);
+        }
+
+        #[godefer::func]
+        fn guard_alive(m: &Mutex<u32>) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            let mut g = m.lock().unwrap();
+            *g += 1;
+            defer!(boom("with a guard alive"));
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_local_of_the_scope_is_dropped_after_the_call_not_by_its_unwind() {
+            let m = Mutex::new(0);
+            assert_eq!(guard_alive(&m), "Some(with a guard alive)");
+            assert!(!m.is_poisoned(), "the guard was dropped by an unwind");
+            assert_eq!(*m.lock().unwrap(), 1);
+            assert_log(&["about to panic: with a guard alive"]);
+        }
+
+        #[godefer::func]
+        fn macro_local() -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            hold!(_probe, "probe");
+            defer!(boom("with a macro's local alive"));
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_local_declared_by_a_macro_keeps_the_catch_too() {
+            assert_eq!(macro_local(), "Some(with a macro's local alive)");
+            assert_log(&[
+                "about to panic: with a macro's local alive",
+                "probe dropped, unwinding: false",
+            ]);
+        }
+
+        #[godefer::func]
+        fn statements_between() -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            note("between");
+            {
+                let _inner = Probe("block");
+            }
+            defer!(boom("after statements"));
+            "body".to_string()
+        }
+
+        #[test]
+        fn statements_that_leave_nothing_alive_let_the_run_fold() {
+            assert_eq!(statements_between(), "Some(after statements)");
+            assert_log(&[
+                "between",
+                "block dropped, unwinding: false",
+                "about to panic: after statements",
+            ]);
+        }
+    };
+}
+
+each_strategy!(cases);
