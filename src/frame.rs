@@ -914,9 +914,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ///    or leaked) before its storage is reused. Frames nest like the calls that own them: a
     ///    frame started while another frame of the thread is alive is dropped before it.
     /// 2. **No re-entry.** While a deferred call of this frame runs (inside [`Frame::run`],
-    ///    [`Frame::run_ret`] or one of the `run_*_down_to` methods), no method of this frame is
-    ///    called, except [`Frame::set_result`]. (`set_result`, `run_ret` and `finish` never
-    ///    invalidate what a `|ret|` closure holds: it gets a local, not the slot.)
+    ///    [`Frame::tail_run`], their `_ret` and `_outcome` forms, or one of the
+    ///    `*run_*_down_to` methods), no method of this frame is called, except
+    ///    [`Frame::set_result`]. (`set_result`, `run_ret` and `finish` never invalidate what a
+    ///    `|ret|` closure holds: it gets a local, not the slot.)
     /// 3. **Records** (frame and heap strategies). A [`Head`] is used with this frame only. A
     ///    [`StackRecord`] given to `push_stack` or `push_stack_ret` is given once, and stays
     ///    alive and in place until a `run_*_down_to` has run it. Every [`Keep`] that
