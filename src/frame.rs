@@ -692,7 +692,7 @@ impl FrameCore {
 
     /// Hands the call, type-erased, to [`FrameCore::run_call_slow`].
     #[inline(always)]
-    fn run_call_erased<F: FnOnce()>(&self, f: F, mode: u8) {
+    pub(crate) fn run_call_erased<F: FnOnce()>(&self, f: F, mode: u8) {
         let mut f = ManuallyDrop::new(f);
         let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
         // SAFETY: `data` points to an `F` (`ManuallyDrop` is transparent) that is not used
@@ -1000,6 +1000,29 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline(always)]
     pub fn tail_run_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
         self.core.run_call_tail(|| self.with_result(f), MODE);
+    }
+
+    /// A heap record's deferred call while the frame is registered: what [`Frame::run`] does
+    /// then, with no thread-local test (the run loop made it), and no catch compiled for the
+    /// record type (the slow path's is type-erased).
+    #[inline(always)]
+    pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
+        self.core.run_call_erased(f, MODE);
+    }
+
+    /// As [`Frame::run_registered`], for a `|ret|` closure.
+    #[inline(always)]
+    pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
+        self.core.run_call_erased(|| self.with_result(f), MODE);
+    }
+
+    /// As [`Frame::run_registered`], for an `errdefer!`/`okdefer!` closure.
+    #[inline(always)]
+    pub(crate) fn run_outcome_registered<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        f: F,
+    ) {
+        self.core.run_call_erased(|| self.with_outcome(f), MODE);
     }
 
     /// A heap record's deferred call while the frame is not registered: what

@@ -224,7 +224,7 @@ impl HeapRecord {
         // fits the storage when `fits_inline` says so, else the storage holds a box pointer.
         unsafe {
             let storage = ptr::addr_of_mut!((*rec).storage).cast::<u8>();
-            if fits_inline::<F>() {
+            if const { fits_inline::<F>() } {
                 storage.cast::<F>().write(f);
             } else {
                 storage.cast::<*mut F>().write(Box::into_raw(Box::new(f)));
@@ -246,7 +246,7 @@ impl HeapRecord {
         // written by `fill::<F>` and not yet read.
         unsafe {
             let storage = ptr::addr_of!((*rec).storage).cast::<u8>();
-            if fits_inline::<F>() {
+            if const { fits_inline::<F>() } {
                 storage.cast::<F>().read()
             } else {
                 *Box::from_raw(storage.cast::<*mut F>().read())
@@ -276,7 +276,7 @@ pub(crate) unsafe fn run_heap<
     if fast {
         frame.run_unregistered(f);
     } else {
-        frame.run::<MODE, F>(f);
+        frame.run_registered::<MODE, F>(f);
     }
 }
 
@@ -300,7 +300,7 @@ pub(crate) unsafe fn run_heap_ret<
     if fast {
         frame.run_ret_unregistered(f);
     } else {
-        frame.run_ret::<MODE, F>(f);
+        frame.run_ret_registered::<MODE, F>(f);
     }
 }
 
@@ -324,7 +324,7 @@ pub(crate) unsafe fn run_heap_outcome<
     if fast {
         frame.run_outcome_unregistered(f);
     } else {
-        frame.run_outcome::<MODE, F>(f);
+        frame.run_outcome_registered::<MODE, F>(f);
     }
 }
 
