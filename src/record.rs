@@ -34,10 +34,9 @@ use crate::zero::ZeroSource;
 pub struct RecordHeader {
     pub(crate) next: *const RecordHeader,
     /// Runs the deferred call stored after the header; the second argument is the `Frame`. The
-    /// third says the frame is not registered, so the runner may skip the slow path: a stack
-    /// runner then only calls the deferred call (its caller catches panics, see
-    /// `Frame::run_down_to`), a heap runner calls it under its own catch with no thread-local
-    /// test (see `Frame::run_heap_down_to`).
+    /// third says the frame is not registered, so the runner may skip the slow path: it then
+    /// only calls the deferred call (its caller catches panics, see `Frame::run_down_to` and
+    /// `Frame::run_heap_down_to`).
     pub(crate) run: Runner,
 }
 
@@ -274,7 +273,7 @@ pub(crate) unsafe fn run_heap<
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
     if fast {
-        frame.run_unregistered(f);
+        f();
     } else {
         frame.run_registered::<MODE, F>(f);
     }
@@ -298,7 +297,7 @@ pub(crate) unsafe fn run_heap_ret<
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
     if fast {
-        frame.run_ret_unregistered(f);
+        frame.with_result(f);
     } else {
         frame.run_ret_registered::<MODE, F>(f);
     }
@@ -322,7 +321,7 @@ pub(crate) unsafe fn run_heap_outcome<
     // SAFETY: per this function's contract.
     let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
     if fast {
-        frame.run_outcome_unregistered(f);
+        frame.with_outcome(f);
     } else {
         frame.run_outcome_registered::<MODE, F>(f);
     }
@@ -529,7 +528,8 @@ pub(crate) mod pool {
             }
         }
 
-        /// Adds an emptied record, owned by nobody else.
+        /// Adds a record owned by nobody else, emptied or about to be (its runner reads only
+        /// the call stored after the header, which this does not touch).
         #[inline(always)]
         pub(crate) fn add(&mut self, rec: *mut RecordHeader) {
             let rec = rec.cast::<HeapRecord>();

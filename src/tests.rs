@@ -89,6 +89,45 @@ fn heap_records_run_lifo_and_return_to_the_pool() {
     take_log();
 }
 
+#[crate::func(strategy = "heap")]
+fn heap_loop_panics_midway(n: usize, at: usize) -> Option<String> {
+    defer!(|ret: &mut Option<String>| *ret = crate::recover().map(|p| p.to_string()));
+    for i in 0..n {
+        defer!(log_or_panic(i, at));
+    }
+    None
+}
+
+fn log_or_panic(i: usize, at: usize) {
+    log(format!("loop {i}"));
+    if i == at {
+        panic!("record {i}");
+    }
+}
+
+/// The loop's records run under one catch while the frame is not registered; one that panics
+/// sends the rest through the slow path. Every record runs once, the panic is recovered, and
+/// every record goes back to the pool, the panicking one too.
+#[test]
+fn a_heap_record_that_panics_midway_leaves_the_rest_to_run_and_all_return_to_the_pool() {
+    let n = POOL_CAPS.0 / 2 - 1; // fits the cache after a spill, plus the `|ret|` closure
+    heap_loop(n); // steady state first (see above)
+    take_log();
+    let before = pool_counts().0;
+    let at = n / 2;
+    assert_eq!(
+        heap_loop_panics_midway(n, at).as_deref(),
+        Some(format!("record {at}").as_str())
+    );
+    let expected: Vec<String> = (0..n).rev().map(|i| format!("loop {i}")).collect();
+    assert_eq!(take_log(), expected);
+    assert_eq!(
+        pool_counts().0,
+        before,
+        "a record did not return to the pool"
+    );
+}
+
 #[crate::func(strategy = "frame")]
 fn frame_records(flag: bool) -> i32 {
     defer!(log("first"));
