@@ -410,7 +410,8 @@
 //! ends with `frame.run_stack_down_to(&head, mark, &rec)`, which pops and runs the records
 //! registered since its mark (calling the scope's own record directly when it is the only one). Heap records: the same with `frame.push_heap(&head, closure)`, which takes a record
 //! from the pool (a token returned by it keeps the closure's borrows alive until the records
-//! ran), and `run_heap_down_to`, which gives the emptied records back to the pool together.
+//! ran), and `run_heap_down_to`, which runs them under one catch and gives the emptied records
+//! back to the pool together.
 //!
 //! On the happy path a frame writes nothing into itself: what a panic needs is initialised
 //! only when the frame first catches one (or is entered while a deferred call is recovering),
@@ -422,7 +423,10 @@
 //! locals declared before it. `return e` becomes `return frame.set_result(e)` and `e?` a `match`
 //! that stores the converted error and returns (for `Result`, `Option`, `ControlFlow` and
 //! `Poll`). A panic is caught once, by the innermost scope; the frame keeps it while the
-//! enclosing scopes run their deferred calls, and [`recover`] takes it from there.
+//! enclosing scopes run their deferred calls, and [`recover`] takes it from there. A deferred
+//! call's run catches its own panic too, except a run that ends a scope with nothing of the
+//! scope alive before it (no `let`, no statement macro): the scope's catch, right outside, does
+//! the same (`frame.tail_run(d)`), and the build compiles one catch less.
 //!
 //! # The panic report
 //!
