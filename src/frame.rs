@@ -1025,8 +1025,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call_erased(|| self.with_outcome(f), MODE);
     }
 
-    /// A heap record's deferred call while the frame is not registered: what
-    /// [`FrameCore::run_call`] does then, with no thread-local test (the run loop made it).
+    /// A scope's own stack record's deferred call, taken out while the frame is not
+    /// registered: what [`FrameCore::run_call`] does then, with no thread-local test (the
+    /// caller made it).
     #[inline(always)]
     pub(crate) fn run_unregistered<F: FnOnce()>(&self, f: F) {
         if let Err(payload) = catch(f) {
