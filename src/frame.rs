@@ -985,11 +985,12 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// [`Frame::run`] for the run that ends a scope (a [`Frame::nest`] closure of this frame)
-    /// in which nothing is alive any more: its last statement, after no `let`. A panic of the
-    /// call then unwinds through nothing to the scope's catch, which keeps it as the run's own
-    /// catch would have: so the happy path has none (one catch less to compile per such
-    /// `defer!`). Used anywhere else, a panic of the call would unwind the body's locals or
-    /// leave the frame's scopes unfinished: the macro emits it only there.
+    /// in which nothing is alive any more: its last statement, after straight-line code with
+    /// no `let` (so the closure holds no local, and nothing it took by value and moved on some
+    /// paths only). A panic of the call then unwinds through nothing to the scope's catch,
+    /// which keeps it as the run's own catch would have: so the happy path has none (one catch
+    /// less to compile per such `defer!`). Used anywhere else, a panic of the call would unwind
+    /// the body's locals or leave the frame's scopes unfinished: the macro emits it only there.
     #[inline(always)]
     pub fn tail_run<const MODE: u8, F: FnOnce()>(&self, f: F) {
         self.core.run_call_tail(f, MODE);

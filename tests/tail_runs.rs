@@ -2,9 +2,10 @@
 //! frame (open-coded or frame records): its deferred call's panic unwinds straight to the
 //! scope's catch (`Frame::tail_run`). These cases pin down that nothing changes for the program:
 //! the order of the deferred calls, what `recover` returns, a panic that replaces another, a
-//! `|ret|` closure's store before it panics; and that a scope with a local alive, declared by a
-//! `let` or by a macro, keeps the catch, so the local is dropped after the call, not by an
-//! unwind (a `MutexGuard` would poison its mutex, a panicking `Drop` would abort).
+//! `|ret|` closure's store before it panics; and that a scope with something alive at its end
+//! (a local declared by a `let` or by a macro, or a capture its code moves on some paths only)
+//! keeps the catch, so that value is dropped after the call, not by an unwind (a `MutexGuard`
+//! would poison its mutex, a panicking `Drop` would abort).
 //!
 //! Every case is written once in `cases!` and runs under each strategy (heap records keep their
 //! catches: the rule is not theirs, and the cases hold there too).
@@ -133,6 +134,39 @@ macro_rules! cases {
             assert!(!m.is_poisoned(), "the guard was dropped by an unwind");
             assert_eq!(*m.lock().unwrap(), 1);
             assert_log(&["about to panic: with a guard alive"]);
+        }
+
+        #[godefer::func]
+        fn guard_moved_conditionally(m: &Mutex<u32>, release: bool) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            let g = m.lock().unwrap();
+            defer!(note(["a"][0]));
+            // The scope after `note` takes `g` by value (it may move it), and keeps it to its
+            // end when it does not: the run at that end must not unwind it.
+            if release {
+                drop(g);
+            }
+            defer!(boom(["after a conditional move"][0]));
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_capture_the_scope_may_not_have_moved_is_dropped_after_the_call_not_by_its_unwind() {
+            let m = Mutex::new(0);
+            assert_eq!(
+                guard_moved_conditionally(&m, false),
+                "Some(after a conditional move)"
+            );
+            assert!(!m.is_poisoned(), "the guard was dropped by an unwind");
+            assert_log(&["about to panic: after a conditional move", "a"]);
+            assert_eq!(
+                guard_moved_conditionally(&m, true),
+                "Some(after a conditional move)"
+            );
+            assert!(!m.is_poisoned());
+            assert_log(&["about to panic: after a conditional move", "a"]);
         }
 
         #[godefer::func]

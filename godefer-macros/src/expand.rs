@@ -754,10 +754,65 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
     }
 }
 
-/// Whether a statement leaves nothing alive after it: not a `let`, nor a macro, which may
-/// expand to one.
+/// Whether a statement of a scope leaves nothing of that scope alive at its end: not a `let`
+/// (a local), and straight-line code ([`StraightLine`]).
 fn leaves_nothing_alive(stmt: &Stmt) -> bool {
-    matches!(stmt, Stmt::Expr(..) | Stmt::Item(_))
+    if matches!(stmt, Stmt::Local(_)) {
+        return false;
+    }
+    let mut v = StraightLine(true);
+    syn::visit::Visit::visit_stmt(&mut v, stmt);
+    v.0
+}
+
+/// Whether code runs straight through: no control flow (`if`, `match`, loops, `?`, `return`,
+/// `break`, `&&`, `||`, a `let .. else`), no macro (it may expand to any of these, or to a
+/// `let`) and no closure. A scope's closure takes by value what its code may move; code that
+/// moves it on one path and not on another leaves it to the closure's end, where an unwind
+/// would drop it. Straight-line code moves what it moves on every path.
+struct StraightLine(bool);
+
+impl<'ast> syn::visit::Visit<'ast> for StraightLine {
+    fn visit_stmt(&mut self, s: &'ast Stmt) {
+        match s {
+            Stmt::Macro(_) => self.0 = false,
+            Stmt::Local(l) if l.init.as_ref().is_some_and(|i| i.diverge.is_some()) => {
+                self.0 = false
+            }
+            _ => syn::visit::visit_stmt(self, s),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        let branches = match e {
+            Expr::If(_)
+            | Expr::Match(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Loop(_)
+            | Expr::Try(_)
+            | Expr::TryBlock(_)
+            | Expr::Return(_)
+            | Expr::Break(_)
+            | Expr::Continue(_)
+            | Expr::Macro(_)
+            | Expr::Closure(_)
+            | Expr::Async(_)
+            | Expr::Await(_)
+            | Expr::Let(_)
+            | Expr::Yield(_) => true,
+            Expr::Binary(b) => matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
+            _ => false,
+        };
+        if branches {
+            self.0 = false;
+        } else {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+
+    // An item declared in the code runs nothing there.
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Whether a body may suspend: it holds `.await` or `async` anywhere.
@@ -1113,7 +1168,7 @@ impl Emit<'_> {
                     };
                     let yp = yield_point(self.is_async);
                     let cont = quote!(#cont #yp);
-                    let tail = in_scope && self.tail_run();
+                    let tail = in_scope && self.tail_run() && self.registers_straight(id);
                     inner.extend(self.top_level(id, cont, keep_in_memory, tail));
                 }
                 None => {
@@ -1136,14 +1191,42 @@ impl Emit<'_> {
 
     /// Whether a run that ends a scope may leave the panic of its deferred call to that
     /// scope's catch rather than catch it itself: in a sync frame, open-coded or with frame
-    /// records. Nothing of the scope is alive then (its locals would otherwise be dropped by the
-    /// unwind, where a panicking `Drop` aborts and a `MutexGuard` poisons its mutex), and the
-    /// scope's catch, right outside, does what the run's would (see `Frame::tail_run`): one
-    /// catch less per such `defer!` (the build-cost crate's three-defer function made six,
-    /// now four). Not with heap records (their runs pop a list in a loop), nor in an
-    /// `async fn`, whose scopes may be futures.
+    /// records. The scope's catch, right outside, does what the run's would (see
+    /// `Frame::tail_run`): one catch less per such `defer!`. The caller also asks that nothing
+    /// of the scope be alive at the run: its code up to it is straight-line, with no `let`
+    /// ([`leaves_nothing_alive`], [`Emit::registers_straight`]). Otherwise the unwind would
+    /// drop a local, or a capture the code moves on some paths only, where a panicking `Drop`
+    /// aborts and a `MutexGuard` poisons its mutex. Not with heap records (their runs pop a
+    /// list in a loop), nor in an `async fn`, whose scopes may be futures.
     fn tail_run(&self) -> bool {
         !self.is_async && self.strategy != Strategy::Heap
+    }
+
+    /// Whether registering site `id` is straight-line code ([`StraightLine`]): its operands
+    /// are evaluated in the scope whose end its run is.
+    fn registers_straight(&self, id: usize) -> bool {
+        let mut v = StraightLine(true);
+        match &self.sites[id].form {
+            Some(Form::Call { callee, args, .. }) => {
+                syn::visit::Visit::visit_expr(&mut v, callee);
+                args.iter()
+                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
+            }
+            Some(Form::Method { receiver, args, .. }) => {
+                syn::visit::Visit::visit_expr(&mut v, receiver);
+                args.iter()
+                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
+            }
+            Some(Form::Macro { args, .. }) => {
+                args.iter()
+                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
+            }
+            // Made at the `defer!` (a `move` closure takes what it names, on every path) or
+            // where it runs.
+            Some(Form::Closure { .. }) => {}
+            Some(Form::Async { .. } | Form::Awaited { .. }) | None => v.0 = false,
+        }
+        v.0
     }
 
     /// Whether the code emitted for the statements from `from` on can panic only inside the
@@ -2334,8 +2417,10 @@ mod tests {
 
     #[test]
     fn a_run_that_ends_a_scope_with_nothing_alive_leaves_its_panic_to_the_scope() {
-        // Three runs: the two that end a scope fold; the outermost one, after which `finish`
-        // still runs in the same code, catches.
+        // Three runs. The outermost one, after which `finish` still runs in the same code,
+        // catches. Of the two that end a scope, the first folds; the second's scope branches
+        // (`if .. { return 0; }`), which may leave what it takes by value alive at its end:
+        // it catches.
         let three = quote!(
             fn f(x: u32) -> u32 {
                 defer!(g(x));
@@ -2347,7 +2432,7 @@ mod tests {
                 x * 2
             }
         );
-        assert_eq!(tail_runs(three), (2, 1));
+        assert_eq!(tail_runs(three), (1, 2));
         // Statements that leave nothing alive before the `defer!`: it still folds. The first
         // registration may panic (`x + 1`): the whole body is a scope, which the first run ends,
         // so it folds too.
@@ -2366,9 +2451,54 @@ mod tests {
             )),
             (2, 0)
         );
-        // A `let`, or a macro statement (which may expand to one), before it: the local is alive
-        // at the run, which keeps its catch (an unwind would drop the local).
+        // A `let`, a macro statement (which may expand to one), control flow (which may move
+        // a capture on one path only), a closure, or a registration that branches: something
+        // may be alive at the run, which keeps its catch (an unwind would drop it).
         for f in [
+            quote!(
+                fn f(x: u32, s: S) {
+                    defer!(g(x + 1));
+                    if x == 0 {
+                        drop(s);
+                    }
+                    defer!(g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, s: Option<S>) {
+                    defer!(g(x + 1));
+                    match s {
+                        Some(v) => k(v),
+                        None => {}
+                    }
+                    defer!(g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, s: S) {
+                    defer!(g(x + 1));
+                    h(x > 0 && k(s));
+                    defer!(g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, s: S) {
+                    defer!(g(x + 1));
+                    defer!(g(if x == 0 { s } else { t() }));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    v.iter().for_each(|y| k(y));
+                    defer!(g(x));
+                    h();
+                }
+            ),
             quote!(
                 fn f(x: u32) {
                     defer!(g(x + 1));
