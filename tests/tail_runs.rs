@@ -24,6 +24,10 @@ fn boom(msg: &'static str) {
     panic!("{msg}");
 }
 
+fn boom_holding(_guard: &std::sync::MutexGuard<'_, u32>) {
+    boom("holding a guard");
+}
+
 /// Notes whether it is dropped by an unwind.
 struct Probe(&'static str);
 
@@ -167,6 +171,25 @@ macro_rules! cases {
             );
             assert!(!m.is_poisoned());
             assert_log(&["about to panic: after a conditional move", "a"]);
+        }
+
+        #[godefer::func]
+        fn guard_temporary(m: &Mutex<u32>) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            defer!(note(["a"][0]));
+            // The guard is a temporary the registration keeps alive to the scope's end.
+            defer!(boom_holding(&m.lock().unwrap()));
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_temporary_the_registration_keeps_is_dropped_after_the_call_not_by_its_unwind() {
+            let m = Mutex::new(0);
+            assert_eq!(guard_temporary(&m), "Some(holding a guard)");
+            assert!(!m.is_poisoned(), "the guard was dropped by an unwind");
+            assert_log(&["about to panic: holding a guard", "a"]);
         }
 
         #[godefer::func]

@@ -1202,31 +1202,29 @@ impl Emit<'_> {
         !self.is_async && self.strategy != Strategy::Heap
     }
 
-    /// Whether registering site `id` is straight-line code ([`StraightLine`]): its operands
-    /// are evaluated in the scope whose end its run is.
+    /// Whether registering site `id` leaves nothing alive in the scope whose end its run is:
+    /// its operands are straight-line code ([`StraightLine`]), and none keeps a temporary
+    /// alive to the scope's end (`f(&m.lock().unwrap())` holds the guard there:
+    /// [`extends_temporary`]).
     fn registers_straight(&self, id: usize) -> bool {
-        let mut v = StraightLine(true);
-        match &self.sites[id].form {
+        let operands: Vec<&Expr> = match &self.sites[id].form {
             Some(Form::Call { callee, args, .. }) => {
-                syn::visit::Visit::visit_expr(&mut v, callee);
-                args.iter()
-                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
+                std::iter::once(&**callee).chain(args).collect()
             }
             Some(Form::Method { receiver, args, .. }) => {
-                syn::visit::Visit::visit_expr(&mut v, receiver);
-                args.iter()
-                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
+                std::iter::once(&**receiver).chain(args).collect()
             }
-            Some(Form::Macro { args, .. }) => {
-                args.iter()
-                    .for_each(|a| syn::visit::Visit::visit_expr(&mut v, a));
-            }
+            Some(Form::Macro { args, .. }) => args.iter().collect(),
             // Made at the `defer!` (a `move` closure takes what it names, on every path) or
             // where it runs.
-            Some(Form::Closure { .. }) => {}
-            Some(Form::Async { .. } | Form::Awaited { .. }) | None => v.0 = false,
+            Some(Form::Closure { .. }) => Vec::new(),
+            Some(Form::Async { .. } | Form::Awaited { .. }) | None => return false,
+        };
+        let mut v = StraightLine(true);
+        for e in &operands {
+            syn::visit::Visit::visit_expr(&mut v, e);
         }
-        v.0
+        v.0 && !operands.iter().any(|e| extends_temporary(e))
     }
 
     /// Whether the code emitted for the statements from `from` on can panic only inside the
@@ -2496,6 +2494,13 @@ mod tests {
                     defer!(g(x + 1));
                     v.iter().for_each(|y| k(y));
                     defer!(g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, m: M) {
+                    defer!(g(x + 1));
+                    defer!(g(&m.lock()));
                     h();
                 }
             ),
