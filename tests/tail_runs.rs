@@ -28,6 +28,25 @@ fn boom_holding(_guard: &std::sync::MutexGuard<'_, u32>) {
     boom("holding a guard");
 }
 
+fn renew(old: Probe) -> Probe {
+    drop(old);
+    Probe("renewed")
+}
+
+/// A unit struct with a destructor: `&Unit` is a temporary, not a promoted constant.
+struct Unit;
+
+impl Drop for Unit {
+    fn drop(&mut self) {
+        p(format!(
+            "unit dropped, unwinding: {}",
+            std::thread::panicking()
+        ));
+    }
+}
+
+fn look(_: &Unit) {}
+
 /// Notes whether it is dropped by an unwind.
 struct Probe(&'static str);
 
@@ -190,6 +209,54 @@ macro_rules! cases {
             assert_eq!(guard_temporary(&m), "Some(holding a guard)");
             assert!(!m.is_poisoned(), "the guard was dropped by an unwind");
             assert_log(&["about to panic: holding a guard", "a"]);
+        }
+
+        #[godefer::func]
+        fn reassigned(mut probe: Probe) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            defer!(note(["a"][0]));
+            // Moved and assigned again: the scope's closure owns the new value to its end.
+            probe = renew(probe);
+            defer!(boom(["after a reassignment"][0]));
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_value_moved_and_assigned_again_is_dropped_after_the_call_not_by_its_unwind() {
+            assert_eq!(reassigned(Probe("old")), "Some(after a reassignment)");
+            assert_log(&[
+                "old dropped, unwinding: false",
+                "about to panic: after a reassignment",
+                "renewed dropped, unwinding: false",
+                "a",
+            ]);
+        }
+
+        #[godefer::func]
+        fn quiet_after() -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            defer!(boom(["before a quiet one"][0]));
+            // `&Unit` is a temporary (`Unit` has a destructor), not a variable's reference:
+            // the registration is not quiet, gets a scope of its own, and the temporary ends
+            // with it, before the run above, in every strategy. (Were it quiet, the temporary
+            // would live in the scope that run ends, and that run must then catch.)
+            defer!(look(&Unit));
+            note("body");
+            "body".to_string()
+        }
+
+        #[test]
+        fn a_registrations_temporary_ends_with_its_own_scope_not_by_an_unwind() {
+            assert_eq!(quiet_after(), "Some(before a quiet one)");
+            assert_log(&[
+                "body",
+                "unit dropped, unwinding: false",
+                "about to panic: before a quiet one",
+            ]);
         }
 
         #[godefer::func]

@@ -754,25 +754,15 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
     }
 }
 
-/// Whether a statement of a scope leaves nothing of that scope alive at its end: not a `let`
-/// (a local), and straight-line code ([`StraightLine`]).
-fn leaves_nothing_alive(stmt: &Stmt) -> bool {
-    if matches!(stmt, Stmt::Local(_)) {
-        return false;
-    }
-    let mut v = StraightLine(true);
-    syn::visit::Visit::visit_stmt(&mut v, stmt);
-    v.0
-}
+/// Whether the operands of a registration leave nothing alive once moved into the deferred
+/// closure: evaluated straight through (no `if`, `match`, loop, `?`, `return`, `break`,
+/// `&&`, `||`, macro, closure, `let .. else`), so that what they move they move on every path
+/// (a scope's closure keeps what it took by value and did not move to its end); and with no
+/// `&` or range, so that the `let` holding an operand extends no temporary to the scope's end
+/// (`f(&m.lock().unwrap())` would hold the guard there; a lower-case name may be a constant).
+struct Evaluated(bool);
 
-/// Whether code runs straight through: no control flow (`if`, `match`, loops, `?`, `return`,
-/// `break`, `&&`, `||`, a `let .. else`), no macro (it may expand to any of these, or to a
-/// `let`) and no closure. A scope's closure takes by value what its code may move; code that
-/// moves it on one path and not on another leaves it to the closure's end, where an unwind
-/// would drop it. Straight-line code moves what it moves on every path.
-struct StraightLine(bool);
-
-impl<'ast> syn::visit::Visit<'ast> for StraightLine {
+impl<'ast> syn::visit::Visit<'ast> for Evaluated {
     fn visit_stmt(&mut self, s: &'ast Stmt) {
         match s {
             Stmt::Macro(_) => self.0 = false,
@@ -784,7 +774,7 @@ impl<'ast> syn::visit::Visit<'ast> for StraightLine {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
-        let branches = match e {
+        let refused = match e {
             Expr::If(_)
             | Expr::Match(_)
             | Expr::While(_)
@@ -800,11 +790,14 @@ impl<'ast> syn::visit::Visit<'ast> for StraightLine {
             | Expr::Async(_)
             | Expr::Await(_)
             | Expr::Let(_)
-            | Expr::Yield(_) => true,
+            | Expr::Yield(_)
+            | Expr::Reference(_)
+            | Expr::RawAddr(_)
+            | Expr::Range(_) => true,
             Expr::Binary(b) => matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
             _ => false,
         };
-        if branches {
+        if refused {
             self.0 = false;
         } else {
             syn::visit::visit_expr(self, e);
@@ -1132,9 +1125,9 @@ impl Emit<'_> {
             .filter(|&id| matches!(self.sites[id].nested_in, Some(i) if i >= from && i <= last))
             .collect();
         let plain = &self.stmts[from..end];
-        // A guarded sequence is a scope of its own (below); the plain statements must leave
-        // nothing alive for the run at its end.
-        let in_scope = (in_scope || !nested.is_empty()) && plain.iter().all(leaves_nothing_alive);
+        // Nothing of the user's code before the `defer!` in the same scope: it could leave a
+        // local, or a capture it moves on some paths only (or moves and assigns again).
+        let in_scope = in_scope && plain.is_empty() && nested.is_empty();
         let frame = frame_ident();
         let mut inner = quote!(#(#plain)*);
         match split {
@@ -1168,7 +1161,12 @@ impl Emit<'_> {
                     };
                     let yp = yield_point(self.is_async);
                     let cont = quote!(#cont #yp);
-                    let tail = in_scope && self.tail_run() && self.registers_straight(id);
+                    // Code after the `defer!` that opens quietly shares this scope's closure
+                    // (its registration's locals are alive at this run).
+                    let tail = in_scope
+                        && self.tail_run()
+                        && self.registers_straight(id)
+                        && !self.opens_quietly(j + 1);
                     inner.extend(self.top_level(id, cont, keep_in_memory, tail));
                 }
                 None => {
@@ -1193,19 +1191,20 @@ impl Emit<'_> {
     /// scope's catch rather than catch it itself: in a sync frame, open-coded or with frame
     /// records. The scope's catch, right outside, does what the run's would (see
     /// `Frame::tail_run`): one catch less per such `defer!`. The caller also asks that nothing
-    /// of the scope be alive at the run: its code up to it is straight-line, with no `let`
-    /// ([`leaves_nothing_alive`], [`Emit::registers_straight`]). Otherwise the unwind would
-    /// drop a local, or a capture the code moves on some paths only, where a panicking `Drop`
-    /// aborts and a `MutexGuard` poisons its mutex. Not with heap records (their runs pop a
-    /// list in a loop), nor in an `async fn`, whose scopes may be futures.
+    /// of the scope be alive at the run, or the unwind would drop it (where a panicking `Drop`
+    /// aborts and a `MutexGuard` poisons its mutex): no user code before the `defer!` in the
+    /// scope, a registration whose locals all move into the deferred closure
+    /// ([`Emit::registers_straight`]), and no quiet registration after it sharing the scope.
+    /// Not with heap records (their runs pop a list in a loop), nor in an `async fn`, whose
+    /// scopes may be futures.
     fn tail_run(&self) -> bool {
         !self.is_async && self.strategy != Strategy::Heap
     }
 
     /// Whether registering site `id` leaves nothing alive in the scope whose end its run is:
-    /// its operands are straight-line code ([`StraightLine`]), and none keeps a temporary
-    /// alive to the scope's end (`f(&m.lock().unwrap())` holds the guard there:
-    /// [`extends_temporary`]).
+    /// a call or method call whose operands are [`Evaluated`], each moved into the deferred
+    /// closure (or into the one made at exit), or a closure. Not a macro: its arguments go to
+    /// locals the expanded macro may not take whole (an argument it ignores stays alive).
     fn registers_straight(&self, id: usize) -> bool {
         let operands: Vec<&Expr> = match &self.sites[id].form {
             Some(Form::Call { callee, args, .. }) => {
@@ -1214,17 +1213,18 @@ impl Emit<'_> {
             Some(Form::Method { receiver, args, .. }) => {
                 std::iter::once(&**receiver).chain(args).collect()
             }
-            Some(Form::Macro { args, .. }) => args.iter().collect(),
             // Made at the `defer!` (a `move` closure takes what it names, on every path) or
             // where it runs.
             Some(Form::Closure { .. }) => Vec::new(),
-            Some(Form::Async { .. } | Form::Awaited { .. }) | None => return false,
+            Some(Form::Macro { .. } | Form::Async { .. } | Form::Awaited { .. }) | None => {
+                return false
+            }
         };
-        let mut v = StraightLine(true);
-        for e in &operands {
+        let mut v = Evaluated(true);
+        for e in operands {
             syn::visit::Visit::visit_expr(&mut v, e);
         }
-        v.0 && !operands.iter().any(|e| extends_temporary(e))
+        v.0
     }
 
     /// Whether the code emitted for the statements from `from` on can panic only inside the
@@ -1250,7 +1250,12 @@ impl Emit<'_> {
     fn quiet_registration(&self, id: usize) -> bool {
         let quiet = |e: &Expr| match unparen(e) {
             Expr::Lit(_) | Expr::Path(_) => true,
-            Expr::Reference(r) => matches!(unparen(&r.expr), Expr::Path(_)),
+            // A variable's: `&Unit` or `&CONST` of a type with a destructor is a temporary,
+            // which the registration's `let` would keep to the end of the enclosing scope
+            // rather than of its own.
+            Expr::Reference(r) => {
+                matches!(unparen(&r.expr), Expr::Path(_)) && variable_place(unparen(&r.expr))
+            }
             _ => false,
         };
         match &self.sites[id].form {
@@ -2374,6 +2379,14 @@ mod tests {
                     h();
                 }
             ),
+            // A reference to a unit struct or constant: a temporary, which must end with a
+            // scope of its own (`Unit` may have a destructor).
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(&Unit));
+                    h();
+                }
+            ),
         ] {
             assert_eq!(scopes(f.clone()), 2, "{f}");
         }
@@ -2431,28 +2444,49 @@ mod tests {
             }
         );
         assert_eq!(tail_runs(three), (1, 2));
-        // Statements that leave nothing alive before the `defer!`: it still folds. The first
-        // registration may panic (`x + 1`): the whole body is a scope, which the first run ends,
-        // so it folds too.
+        // Any statement before the `defer!` in its scope keeps the run's catch, even one that
+        // leaves nothing alive: the rule does not look into the user's code. The first
+        // registration may panic (`x + 1`), so the whole body is a scope, which the first run
+        // ends: it folds.
         assert_eq!(
             tail_runs(quote!(
                 fn f(x: u32) {
                     defer!(g(x + 1));
                     h();
-                    {
-                        let y = x;
-                        k(y);
-                    }
                     defer!(g(x + 2));
                     h();
                 }
             )),
-            (2, 0)
+            (1, 1)
         );
         // A `let`, a macro statement (which may expand to one), control flow (which may move
-        // a capture on one path only), a closure, or a registration that branches: something
-        // may be alive at the run, which keeps its catch (an unwind would drop it).
+        // a capture on one path only), an assignment after a move, a closure; a registration
+        // that branches, borrows (its `let` may extend a temporary), takes a range or is a
+        // macro's; or a quiet registration after it, sharing its scope: something may be alive
+        // at the run, which keeps its catch (an unwind would drop it).
         for f in [
+            quote!(
+                fn f(x: u32, mut s: S) {
+                    defer!(g(x + 1));
+                    s = renew(s);
+                    defer!(g(x));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    defer!(println!("{}", x + 1));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    defer!(g(a..b));
+                    h();
+                }
+            ),
             quote!(
                 fn f(x: u32, s: S) {
                     defer!(g(x + 1));
@@ -2540,6 +2574,17 @@ mod tests {
         );
         assert_eq!(tail_runs(nine.clone()), (9, 0));
         assert!(lowered(nine).contains("tail_run_stack_down_to"));
+        // A quiet registration after a `defer!` shares its scope: that run catches.
+        assert_eq!(
+            tail_runs(quote!(
+                fn f(x: u32) {
+                    defer!(g(x + 1));
+                    defer!(g(x));
+                    h();
+                }
+            )),
+            (0, 2)
+        );
         // Quiet registrations open no scope: their runs follow one another in the same code,
         // and each catches.
         assert_eq!(
