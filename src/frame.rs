@@ -985,9 +985,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     }
 
     /// [`Frame::run`] for the run that ends a scope (a [`Frame::nest`] closure of this frame)
-    /// in which nothing is alive any more: its last statement, after straight-line code with
-    /// no `let` (so the closure holds no local, and nothing it took by value and moved on some
-    /// paths only). A panic of the call then unwinds through nothing to the scope's catch,
+    /// in which nothing is alive any more: its last statement, in a scope opened by its
+    /// `defer!`, whose operands only move values into the call (so the closure holds no local,
+    /// no temporary, and nothing it took by value and left unmoved). A panic of the call then
+    /// unwinds through nothing to the scope's catch,
     /// which keeps it as the run's own catch would have: so the happy path has none (one catch
     /// less to compile per such `defer!`). Used anywhere else, a panic of the call would unwind
     /// the body's locals or leave the frame's scopes unfinished: the macro emits it only there.

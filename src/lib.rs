@@ -424,9 +424,9 @@
 //! that stores the converted error and returns (for `Result`, `Option`, `ControlFlow` and
 //! `Poll`). A panic is caught once, by the innermost scope; the frame keeps it while the
 //! enclosing scopes run their deferred calls, and [`recover`] takes it from there. A deferred
-//! call's run catches its own panic too, except a run that ends a scope with nothing of the
-//! scope alive (the scope's code up to it runs straight through, with no `let`, no branch, no
-//! macro): the scope's catch, right outside, does the same (`frame.tail_run(d)`), and the build
+//! call's run catches its own panic too, except a run that ends a scope in which nothing can
+//! be alive (its `defer!` opens the scope and its operands only move values into the deferred
+//! call): the scope's catch, right outside, does the same (`frame.tail_run(d)`), and the build
 //! compiles one catch less.
 //!
 //! # The panic report
