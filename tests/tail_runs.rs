@@ -47,6 +47,11 @@ impl Drop for Unit {
 
 fn look(_: &Unit) {}
 
+/// Panics holding `_probe`, which the unwind drops.
+fn boom_with(_probe: Probe) {
+    boom("with a field");
+}
+
 /// Notes whether it is dropped by an unwind.
 struct Probe(&'static str);
 
@@ -256,6 +261,30 @@ macro_rules! cases {
                 "body",
                 "unit dropped, unwinding: false",
                 "about to panic: before a quiet one",
+            ]);
+        }
+
+        #[godefer::func]
+        fn field_of_a_box(pair: Box<(Probe, Probe)>) -> String {
+            defer!(|ret: &mut String| {
+                *ret = shown(godefer::recover());
+            });
+            defer!(note(["a"][0]));
+            // Moving a field out of a `Box` takes the whole box into the scope's closure: the
+            // other field stays there to the scope's end.
+            defer!(boom_with(pair.0));
+            "body".to_string()
+        }
+
+        #[test]
+        fn the_rest_of_a_box_a_field_moved_out_of_is_dropped_after_the_call_not_by_its_unwind() {
+            let pair = Box::new((Probe("first"), Probe("second")));
+            assert_eq!(field_of_a_box(pair), "Some(with a field)");
+            assert_log(&[
+                "about to panic: with a field",
+                "first dropped, unwinding: true",
+                "second dropped, unwinding: false",
+                "a",
             ]);
         }
 

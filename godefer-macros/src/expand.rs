@@ -754,58 +754,51 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
     }
 }
 
-/// Whether the operands of a registration leave nothing alive once moved into the deferred
-/// closure: evaluated straight through (no `if`, `match`, loop, `?`, `return`, `break`,
-/// `&&`, `||`, macro, closure, `let .. else`), so that what they move they move on every path
-/// (a scope's closure keeps what it took by value and did not move to its end); and with no
-/// `&` or range, so that the `let` holding an operand extends no temporary to the scope's end
-/// (`f(&m.lock().unwrap())` would hold the guard there; a lower-case name may be a constant).
-struct Evaluated(bool);
-
-impl<'ast> syn::visit::Visit<'ast> for Evaluated {
-    fn visit_stmt(&mut self, s: &'ast Stmt) {
-        match s {
-            Stmt::Macro(_) => self.0 = false,
-            Stmt::Local(l) if l.init.as_ref().is_some_and(|i| i.diverge.is_some()) => {
-                self.0 = false
-            }
-            _ => syn::visit::visit_stmt(self, s),
+/// Whether an operand of a registration leaves nothing alive in its scope once its value is
+/// moved into the deferred closure. A whitelist, since the scope's closure keeps to its end
+/// whatever it took by value and did not move: literals and variables, and calls, method
+/// calls, operators, casts, indexes, tuples, arrays and struct literals of them. Refused,
+/// among others: control flow and `?` (a move on one path only), blocks and assignments (a
+/// moved variable assigned again), `&` and ranges (a temporary the operand's `let` extends),
+/// a field or `*` (a field moved out of a `Box` leaves the rest of it in the closure), `..`
+/// in a struct literal, macros and closures.
+fn moves_whole(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Paren(p) => moves_whole(&p.expr),
+        Expr::Group(g) => moves_whole(&g.expr),
+        Expr::Cast(c) => moves_whole(&c.expr),
+        Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)) && moves_whole(&u.expr),
+        Expr::Binary(b) => {
+            matches!(
+                b.op,
+                syn::BinOp::Add(_)
+                    | syn::BinOp::Sub(_)
+                    | syn::BinOp::Mul(_)
+                    | syn::BinOp::Div(_)
+                    | syn::BinOp::Rem(_)
+                    | syn::BinOp::BitXor(_)
+                    | syn::BinOp::BitAnd(_)
+                    | syn::BinOp::BitOr(_)
+                    | syn::BinOp::Shl(_)
+                    | syn::BinOp::Shr(_)
+                    | syn::BinOp::Eq(_)
+                    | syn::BinOp::Lt(_)
+                    | syn::BinOp::Le(_)
+                    | syn::BinOp::Ne(_)
+                    | syn::BinOp::Ge(_)
+                    | syn::BinOp::Gt(_)
+            ) && moves_whole(&b.left)
+                && moves_whole(&b.right)
         }
+        Expr::Call(c) => moves_whole(&c.func) && c.args.iter().all(moves_whole),
+        Expr::MethodCall(m) => moves_whole(&m.receiver) && m.args.iter().all(moves_whole),
+        Expr::Index(x) => moves_whole(&x.expr) && moves_whole(&x.index),
+        Expr::Tuple(t) => t.elems.iter().all(moves_whole),
+        Expr::Array(a) => a.elems.iter().all(moves_whole),
+        Expr::Struct(st) => st.rest.is_none() && st.fields.iter().all(|f| moves_whole(&f.expr)),
+        _ => false,
     }
-
-    fn visit_expr(&mut self, e: &'ast Expr) {
-        let refused = match e {
-            Expr::If(_)
-            | Expr::Match(_)
-            | Expr::While(_)
-            | Expr::ForLoop(_)
-            | Expr::Loop(_)
-            | Expr::Try(_)
-            | Expr::TryBlock(_)
-            | Expr::Return(_)
-            | Expr::Break(_)
-            | Expr::Continue(_)
-            | Expr::Macro(_)
-            | Expr::Closure(_)
-            | Expr::Async(_)
-            | Expr::Await(_)
-            | Expr::Let(_)
-            | Expr::Yield(_)
-            | Expr::Reference(_)
-            | Expr::RawAddr(_)
-            | Expr::Range(_) => true,
-            Expr::Binary(b) => matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
-            _ => false,
-        };
-        if refused {
-            self.0 = false;
-        } else {
-            syn::visit::visit_expr(self, e);
-        }
-    }
-
-    // An item declared in the code runs nothing there.
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Whether a body may suspend: it holds `.await` or `async` anywhere.
@@ -1202,29 +1195,22 @@ impl Emit<'_> {
     }
 
     /// Whether registering site `id` leaves nothing alive in the scope whose end its run is:
-    /// a call or method call whose operands are [`Evaluated`], each moved into the deferred
-    /// closure (or into the one made at exit), or a closure. Not a macro: its arguments go to
+    /// a call or method call whose operands each move whole into the deferred closure (or into
+    /// the one made at exit: [`moves_whole`]), or a closure. Not a macro: its arguments go to
     /// locals the expanded macro may not take whole (an argument it ignores stays alive).
     fn registers_straight(&self, id: usize) -> bool {
-        let operands: Vec<&Expr> = match &self.sites[id].form {
+        match &self.sites[id].form {
             Some(Form::Call { callee, args, .. }) => {
-                std::iter::once(&**callee).chain(args).collect()
+                moves_whole(callee) && args.iter().all(moves_whole)
             }
             Some(Form::Method { receiver, args, .. }) => {
-                std::iter::once(&**receiver).chain(args).collect()
+                moves_whole(receiver) && args.iter().all(moves_whole)
             }
             // Made at the `defer!` (a `move` closure takes what it names, on every path) or
             // where it runs.
-            Some(Form::Closure { .. }) => Vec::new(),
-            Some(Form::Macro { .. } | Form::Async { .. } | Form::Awaited { .. }) | None => {
-                return false
-            }
-        };
-        let mut v = Evaluated(true);
-        for e in operands {
-            syn::visit::Visit::visit_expr(&mut v, e);
+            Some(Form::Closure { .. }) => true,
+            Some(Form::Macro { .. } | Form::Async { .. } | Form::Awaited { .. }) | None => false,
         }
-        v.0
     }
 
     /// Whether the code emitted for the statements from `from` on can panic only inside the
@@ -2484,6 +2470,37 @@ mod tests {
                 fn f(x: u32) {
                     defer!(g(x + 1));
                     defer!(g(a..b));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, p: Box<P>) {
+                    defer!(g(x + 1));
+                    defer!(g(p.a));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32) -> Result<(), E> {
+                    defer!(g(x + 1));
+                    defer!(g(k(x)?));
+                    Ok(())
+                }
+            ),
+            quote!(
+                fn f(x: u32, mut s: S) {
+                    defer!(g(x + 1));
+                    defer!(g((s, {
+                        s = t();
+                        0
+                    })));
+                    h();
+                }
+            ),
+            quote!(
+                fn f(x: u32, p: Box<P>) {
+                    defer!(g(x + 1));
+                    defer!(g(P { a: t(), ..*p }));
                     h();
                 }
             ),
