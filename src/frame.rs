@@ -997,13 +997,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call_tail(f, MODE);
     }
 
-    /// [`Frame::run_ret`] where [`Frame::tail_run`] applies. The result goes back into the
-    /// slot when the call unwinds as when it returns.
-    #[inline(always)]
-    pub fn tail_run_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
-        self.core.run_call_tail(|| self.with_result(f), MODE);
-    }
-
     /// A heap record's deferred call while the frame is registered: what [`Frame::run`] does
     /// then, with no thread-local test (the run loop made it), and no catch compiled for the
     /// record type (the slow path's is type-erased).
@@ -1359,20 +1352,6 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ) {
         match self.take_own(head, mark, rec) {
             Some(f) => f(),
-            None => self.run_down_to(head, mark),
-        }
-    }
-
-    /// [`Frame::run_stack_ret_down_to`] where [`Frame::tail_run`] applies.
-    #[inline(always)]
-    pub fn tail_run_stack_ret_down_to<F: FnOnce(&mut R)>(
-        &self,
-        head: &Head,
-        mark: Mark,
-        rec: &StackRecord<F>,
-    ) {
-        match self.take_own(head, mark, rec) {
-            Some(f) => self.with_result(f),
             None => self.run_down_to(head, mark),
         }
     }

@@ -80,9 +80,11 @@ macro_rules! cases {
                 *ret = shown(godefer::recover());
                 p("recovering closure");
             });
-            defer!(note("a"));
-            defer!(boom("from a tail run"));
-            defer!(note("c"));
+            // Operands that are not bare literals: registrations that may panic, each with a
+            // scope (`["a"][0]` indexes), so the runs end scopes and fold.
+            defer!(note(["a"][0]));
+            defer!(boom(["from a tail run"][0]));
+            defer!(note(["c"][0]));
             if fail {
                 panic!("from the body");
             }
@@ -114,8 +116,8 @@ macro_rules! cases {
             defer!(|ret: &mut String| {
                 *ret = shown(godefer::recover());
             });
-            defer!(boom("first"));
-            defer!(boom("second"));
+            defer!(boom(["first"][0]));
+            defer!(boom(["second"][0]));
             "body".to_string()
         }
 
@@ -139,9 +141,35 @@ macro_rules! cases {
             v
         }
 
+        /// A `|ret|` closure's registration is quiet (a closure is made, not called): it has no
+        /// scope of its own and its run always catches. Pinned down here all the same, next to
+        /// the `errdefer!` below, whose run folds.
         #[test]
         fn what_a_panicking_ret_closure_stored_stays() {
             assert_eq!(ret_then_panic(5), 106);
+        }
+
+        #[godefer::func]
+        fn errdefer_tail(fail: bool) -> Result<u32, String> {
+            defer!(|ret: &mut Result<u32, String>| {
+                if let Some(p) = godefer::recover() {
+                    *ret = Err(p.to_string());
+                }
+            });
+            godefer::errdefer!(boom(["from an errdefer"][0]));
+            defer!(note(["c"][0]));
+            if fail {
+                return Err("failed".to_string());
+            }
+            Ok(1)
+        }
+
+        #[test]
+        fn a_panicking_errdefer_that_ends_a_scope_is_caught_by_it_and_recovered() {
+            assert_eq!(errdefer_tail(false), Ok(1));
+            assert_log(&["c"]);
+            assert_eq!(errdefer_tail(true), Err("from an errdefer".to_string()));
+            assert_log(&["c", "about to panic: from an errdefer"]);
         }
 
         #[godefer::func]
@@ -312,16 +340,18 @@ macro_rules! cases {
             defer!(|ret: &mut String| {
                 *ret = shown(godefer::recover());
             });
+            // Statements before the `defer!` in its scope, even ones that leave nothing alive:
+            // the rule does not look into them, and the run keeps its catch.
             note("between");
             {
                 let _inner = Probe("block");
             }
-            defer!(boom("after statements"));
+            defer!(boom(["after statements"][0]));
             "body".to_string()
         }
 
         #[test]
-        fn statements_that_leave_nothing_alive_let_the_run_fold() {
+        fn statements_before_a_defer_in_its_scope_keep_its_catch() {
             assert_eq!(statements_between(), "Some(after statements)");
             assert_log(&[
                 "between",

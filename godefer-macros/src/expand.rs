@@ -1315,7 +1315,12 @@ impl Emit<'_> {
         keep_in_memory: bool,
         tail: bool,
     ) -> TokenStream {
-        let run_prefix = if tail { "tail_run" } else { "run" };
+        // A `|ret|` closure's registration is quiet (made, not called): never a tail run.
+        let run_prefix = if tail && self.kind_of(id) != Kind::Ret {
+            "tail_run"
+        } else {
+            "run"
+        };
         let frame = frame_ident();
         let head = head_ident();
         if let Some(Parts {
