@@ -914,7 +914,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ///    or leaked) before its storage is reused. Frames nest like the calls that own them: a
     ///    frame started while another frame of the thread is alive is dropped before it.
     /// 2. **No re-entry.** While a deferred call of this frame runs (inside [`Frame::run`],
-    ///    [`Frame::tail_run`], their `_ret` or `_outcome` forms, or one of the
+    ///    [`Frame::tail_run`], their `_ret`/`_outcome` forms, or one of the
     ///    `*run_*_down_to` methods), no method of this frame is called, except
     ///    [`Frame::set_result`]. (`set_result`, `run_ret` and `finish` never invalidate what a
     ///    `|ret|` closure holds: it gets a local, not the slot.)
@@ -988,10 +988,10 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// in which nothing is alive any more: its last statement, in a scope opened by its
     /// `defer!`, whose operands only move values into the call (so the closure holds no local,
     /// no temporary, and nothing it took by value and left unmoved). A panic of the call then
-    /// unwinds through nothing to the scope's catch,
-    /// which keeps it as the run's own catch would have: so the happy path has none (one catch
-    /// less to compile per such `defer!`). Used anywhere else, a panic of the call would unwind
-    /// the body's locals or leave the frame's scopes unfinished: the macro emits it only there.
+    /// unwinds through nothing to the scope's catch, which keeps it as the run's own catch
+    /// would have: so the happy path has none (one catch less to compile per such `defer!`).
+    /// Used anywhere else, a panic of the call would unwind the body's locals or leave the
+    /// frame's scopes unfinished: the macro emits it only there.
     #[inline(always)]
     pub fn tail_run<const MODE: u8, F: FnOnce()>(&self, f: F) {
         self.core.run_call_tail(f, MODE);

@@ -1,11 +1,13 @@
 //! A run that ends a scope, with nothing of that scope alive, has no catch of its own in a sync
 //! frame (open-coded or frame records): its deferred call's panic unwinds straight to the
 //! scope's catch (`Frame::tail_run`). These cases pin down that nothing changes for the program:
-//! the order of the deferred calls, what `recover` returns, a panic that replaces another, a
-//! `|ret|` closure's store before it panics; and that a scope with something alive at its end
-//! (a local declared by a `let` or by a macro, or a capture its code moves on some paths only)
-//! keeps the catch, so that value is dropped after the call, not by an unwind (a `MutexGuard`
-//! would poison its mutex, a panicking `Drop` would abort).
+//! the order of the deferred calls, what `recover` returns, a panic that replaces another, an
+//! `errdefer!` whose run folds, a `|ret|` closure's store before it panics; and that a scope in
+//! which something may be alive at its end (a local declared by a `let` or by a macro, a
+//! capture its code moves on some paths only or moves and assigns again, a temporary the
+//! registration keeps, the rest of a `Box` a field was moved out of) keeps the catch, so that
+//! value is dropped after the call, not by an unwind (a `MutexGuard` would poison its mutex, a
+//! panicking `Drop` would abort).
 //!
 //! Every case is written once in `cases!` and runs under each strategy (heap records keep their
 //! catches: the rule is not theirs, and the cases hold there too).

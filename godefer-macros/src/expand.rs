@@ -1146,8 +1146,9 @@ impl Emit<'_> {
                 }
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
-                    let (cont, guarded) = self.seq(j + 1, !self.opens_quietly(j + 1));
-                    let cont = if guarded || cont.is_empty() || self.opens_quietly(j + 1) {
+                    let next_quiet = self.opens_quietly(j + 1);
+                    let (cont, guarded) = self.seq(j + 1, !next_quiet);
+                    let cont = if guarded || cont.is_empty() || next_quiet {
                         cont
                     } else {
                         nest(&cont, self.labelled, self.is_async, self.span_from(j + 1))
@@ -1156,10 +1157,8 @@ impl Emit<'_> {
                     let cont = quote!(#cont #yp);
                     // Code after the `defer!` that opens quietly shares this scope's closure
                     // (its registration's locals are alive at this run).
-                    let tail = in_scope
-                        && self.tail_run()
-                        && self.registers_straight(id)
-                        && !self.opens_quietly(j + 1);
+                    let tail =
+                        in_scope && self.tail_run() && self.registers_straight(id) && !next_quiet;
                     inner.extend(self.top_level(id, cont, keep_in_memory, tail));
                 }
                 None => {
@@ -1196,8 +1195,9 @@ impl Emit<'_> {
 
     /// Whether registering site `id` leaves nothing alive in the scope whose end its run is:
     /// a call or method call whose operands each move whole into the deferred closure (or into
-    /// the one made at exit: [`moves_whole`]), or a closure. Not a macro: its arguments go to
-    /// locals the expanded macro may not take whole (an argument it ignores stays alive).
+    /// the one made at exit: [`moves_whole`]). Not a macro: its arguments go to locals the
+    /// expanded macro may not take whole (an argument it ignores stays alive). A closure never
+    /// gets here: its registration is quiet, so it opens no scope for its run to end.
     fn registers_straight(&self, id: usize) -> bool {
         match &self.sites[id].form {
             Some(Form::Call { callee, args, .. }) => {
@@ -1206,10 +1206,7 @@ impl Emit<'_> {
             Some(Form::Method { receiver, args, .. }) => {
                 moves_whole(receiver) && args.iter().all(moves_whole)
             }
-            // Made at the `defer!` (a `move` closure takes what it names, on every path) or
-            // where it runs.
-            Some(Form::Closure { .. }) => true,
-            Some(Form::Macro { .. } | Form::Async { .. } | Form::Awaited { .. }) | None => false,
+            _ => false,
         }
     }
 
@@ -1315,12 +1312,7 @@ impl Emit<'_> {
         keep_in_memory: bool,
         tail: bool,
     ) -> TokenStream {
-        // A `|ret|` closure's registration is quiet (made, not called): never a tail run.
-        let run_prefix = if tail && self.kind_of(id) != Kind::Ret {
-            "tail_run"
-        } else {
-            "run"
-        };
+        let run_prefix = if tail { "tail_run" } else { "run" };
         let frame = frame_ident();
         let head = head_ident();
         if let Some(Parts {
@@ -1339,7 +1331,6 @@ impl Emit<'_> {
                 let held = self.held_at_exit(id);
                 quote!(#(::godefer::__private::keep_in_memory(&#held);)*)
             });
-            let run_prefix = if kind.awaited() { "run" } else { run_prefix };
             let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
             let at_frame = located(&frame, span);
             let dot_await = kind.dot_await();
@@ -2419,10 +2410,9 @@ mod tests {
 
     #[test]
     fn a_run_that_ends_a_scope_with_nothing_alive_leaves_its_panic_to_the_scope() {
-        // Three runs. The outermost one, after which `finish` still runs in the same code,
-        // catches. Of the two that end a scope, the first folds; the second's scope branches
-        // (`if .. { return 0; }`), which may leave what it takes by value alive at its end:
-        // it catches.
+        // Three runs. The first `defer!` is quiet: no scope around the body, so its run ends
+        // none and catches. Of the two that end a scope, the first folds; the second's scope
+        // has a statement before its `defer!` (`if .. { return 0; }`): it catches.
         let three = quote!(
             fn f(x: u32) -> u32 {
                 defer!(g(x));
