@@ -130,6 +130,18 @@ impl Head {
     pub(crate) fn is_at(&self, mark: Mark) -> bool {
         self.0.get() == mark.0
     }
+
+    /// The newest record.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> *const RecordHeader {
+        self.0.get()
+    }
+
+    /// Makes `rec` the newest record.
+    #[inline(always)]
+    pub(crate) fn set(&self, rec: *const RecordHeader) {
+        self.0.set(rec);
+    }
 }
 
 // SAFETY: a `Head` is a list of records that only a frame's methods follow, from the code of
@@ -700,6 +712,36 @@ impl FrameCore {
         unsafe { self.run_call_slow(mode, data, call_erased::<F>) };
     }
 
+    /// [`FrameCore::run_call_erased`] for the frame at `frame`, type-erased: the runner of a
+    /// heap record then dereferences nothing itself (each dereference of a raw place is
+    /// checked in an unoptimised build, in every runner).
+    ///
+    /// # Safety
+    /// `frame` points to a live `Frame` (of any type: its core comes first, `repr(C)`).
+    #[inline(always)]
+    pub(crate) unsafe fn run_call_erased_at<F: FnOnce()>(frame: *const (), f: F, mode: u8) {
+        let mut f = ManuallyDrop::new(f);
+        let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
+        // SAFETY: the caller's promise for `frame`; as in `run_call_erased` for `data`.
+        unsafe { FrameCore::run_call_slow_at(frame, mode, data, call_erased::<F>) };
+    }
+
+    /// [`FrameCore::run_call_slow`] for the frame at `frame`.
+    ///
+    /// # Safety
+    /// As [`FrameCore::run_call_erased_at`] for `frame`, and as [`FrameCore::run_call_slow`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn run_call_slow_at(
+        frame: *const (),
+        mode: u8,
+        data: *mut u8,
+        call: unsafe fn(*mut u8),
+    ) {
+        // SAFETY: the caller's promises.
+        unsafe { (*frame.cast::<FrameCore>()).run_call_slow(mode, data, call) };
+    }
+
     /// [`FrameCore::run_call`] while some frame of the thread is registered: arms `recover`
     /// if this frame is panicking, runs the call, disarms.
     ///
@@ -727,6 +769,20 @@ impl FrameCore {
         if self.any_registered() {
             self.before_call(mode);
         }
+    }
+
+    /// [`FrameCore::before_call_out`] for the frame at `frame`, type-erased: a plain record's
+    /// runner then dereferences nothing itself (each dereference of a raw place is checked in
+    /// an unoptimised build, in every runner).
+    ///
+    /// # Safety
+    /// `frame` points to a live `Frame` (of any type: its core comes first, `repr(C)`).
+    #[cold]
+    #[inline(never)]
+    pub(crate) unsafe fn before_call_at(frame: *const (), mode: u8) {
+        // SAFETY: per this function's contract.
+        let core = unsafe { &*frame.cast::<FrameCore>() };
+        core.before_call_out(mode);
     }
 
     /// A registered frame is about to run a deferred call: counts its level, and arms
@@ -832,6 +888,9 @@ fn drop_quietly<T>(value: T) {
 ///
 /// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
 /// pointer kept in the frame: one store less on every call.
+// `repr(C)`, the core first: a record's runner reaches the core from the frame's address
+// without knowing its type (`FrameCore::before_call_at`).
+#[repr(C)]
 pub struct Frame<R, Z, S> {
     core: FrameCore,
     slot: S,
@@ -997,21 +1056,16 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         self.core.run_call_tail(f, MODE);
     }
 
-    /// A heap record's deferred call while the frame is registered: what [`Frame::run`] does
-    /// then, with no thread-local test (the run loop made it), and no catch compiled for the
-    /// record type (the slow path's is type-erased).
-    #[inline(always)]
-    pub(crate) fn run_registered<const MODE: u8, F: FnOnce()>(&self, f: F) {
-        self.core.run_call_erased(f, MODE);
-    }
-
-    /// As [`Frame::run_registered`], for a `|ret|` closure.
+    /// A heap record's `|ret|` closure while the frame is registered: what [`Frame::run_ret`]
+    /// does then, with no thread-local test (the run loop made it), and no catch compiled for
+    /// the record type (the slow path's is type-erased). (A plain call's runner goes to
+    /// [`FrameCore::run_call_erased_at`].)
     #[inline(always)]
     pub(crate) fn run_ret_registered<const MODE: u8, F: FnOnce(&mut R)>(&self, f: F) {
         self.core.run_call_erased(|| self.with_result(f), MODE);
     }
 
-    /// As [`Frame::run_registered`], for an `errdefer!`/`okdefer!` closure.
+    /// As [`Frame::run_ret_registered`], for an `errdefer!`/`okdefer!` closure.
     #[inline(always)]
     pub(crate) fn run_outcome_registered<const MODE: u8, F: FnOnce(bool, Option<&mut R>)>(
         &self,
@@ -1139,12 +1193,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         rec: &StackRecord<F>,
         f: F,
     ) {
-        rec.fill(
-            f,
-            record::run_stack_outcome::<R, Z, S, F, MODE>,
-            head.0.get(),
-        );
-        head.0.set(rec.header());
+        rec.push(f, record::run_stack_outcome::<R, Z, S, F, MODE>, head);
     }
 
     /// Registers an `errdefer!`/`okdefer!` closure in a pooled heap record.
@@ -1154,8 +1203,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         head: &Head,
         f: F,
     ) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_outcome::<R, Z, S, F, MODE>);
-        link(head, rec);
+        let rec = record::HeapRecord::fill::<F>(f);
+        link(head, rec, record::run_heap_outcome::<R, Z, S, F, MODE>);
         Keep(PhantomData)
     }
 
@@ -1229,8 +1278,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// Relies on item 3 of [`Frame::new`]'s contract: `rec` stays put until it has run.
     #[inline(always)]
     pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, head: &Head, rec: &StackRecord<F>, f: F) {
-        rec.fill(f, record::run_stack::<R, Z, S, F, MODE>, head.0.get());
-        head.0.set(rec.header());
+        rec.push(f, record::run_stack::<F, MODE>, head);
     }
 
     /// Registers a deferred `|ret|` closure in a record of the function's own frame.
@@ -1241,8 +1289,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         rec: &StackRecord<F>,
         f: F,
     ) {
-        rec.fill(f, record::run_stack_ret::<R, Z, S, F, MODE>, head.0.get());
-        head.0.set(rec.header());
+        rec.push(f, record::run_stack_ret::<R, Z, S, F, MODE>, head);
     }
 
     /// Registers a deferred call in a pooled heap record (heap strategy). The returned token
@@ -1250,16 +1297,16 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// [`Frame::new`]'s contract).
     #[inline(always)]
     pub fn push_heap<const MODE: u8, F: FnOnce()>(&self, head: &Head, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap::<R, Z, S, F, MODE>);
-        link(head, rec);
+        let rec = record::HeapRecord::fill::<F>(f);
+        link(head, rec, record::run_heap::<F, MODE>);
         Keep(PhantomData)
     }
 
     /// Registers a deferred `|ret|` closure in a pooled heap record.
     #[inline(always)]
     pub fn push_heap_ret<const MODE: u8, F: FnOnce(&mut R)>(&self, head: &Head, f: F) -> Keep<F> {
-        let rec = record::HeapRecord::fill::<F>(f, record::run_heap_ret::<R, Z, S, F, MODE>);
-        link(head, rec);
+        let rec = record::HeapRecord::fill::<F>(f);
+        link(head, rec, record::run_heap_ret::<R, Z, S, F, MODE>);
         Keep(PhantomData)
     }
 
@@ -1526,10 +1573,16 @@ impl<R, S: ResultSlot<R>> Drop for PutBack<'_, R, S> {
     }
 }
 
-#[inline(always)]
-fn link(head: &Head, rec: *mut RecordHeader) {
+/// Links a heap record `fill` just filled in front of `head`, with its runner. Out of line in
+/// an unoptimised build: one copy of its checked raw writes rather than one per `defer!`.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn link(head: &Head, rec: *mut RecordHeader, run: record::Runner) {
     // SAFETY: `rec` was just taken from the pool and filled; nothing else points to it.
-    unsafe { (*rec).next = head.0.get() };
+    unsafe {
+        (*rec).next = head.0.get();
+        (*rec).run = run;
+    }
     head.0.set(rec);
 }
 

@@ -26,7 +26,7 @@ use std::mem::{self, MaybeUninit};
 use std::ptr;
 use std::sync::Mutex;
 
-use crate::frame::{Frame, ResultSlot};
+use crate::frame::{Frame, FrameCore, Head, ResultSlot};
 use crate::zero::ZeroSource;
 
 /// The type-erased part of every record.
@@ -79,14 +79,19 @@ impl<F> StackRecord<F> {
         }
     }
 
+    /// Stores the deferred call and links the record in front of `head`, with its runner.
+    ///
+    /// The call first: nothing runs while this holds it, so an unoptimised build compiles no
+    /// path that would drop it on an unwind. No raw place is dereferenced in this generic code
+    /// (an unoptimised build checks each one, at every `defer!`): the call goes through a
+    /// pointer write, the header through [`link_stack`], compiled once.
     #[inline(always)]
-    pub(crate) fn fill(&self, f: F, run: Runner, next: *const RecordHeader) {
+    pub(crate) fn push(&self, f: F, run: Runner, head: &Head) {
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
-        // in a loop), and nothing reads it before `run_down_to` runs it.
-        unsafe {
-            (*self.call.get()).write(f);
-            *self.header.get() = RecordHeader { next, run };
-        }
+        // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds an `F`
+        // (`MaybeUninit` and `UnsafeCell` are transparent).
+        unsafe { self.call.get().cast::<F>().write(f) };
+        link_stack(&self.header, self.header(), run, head);
     }
 
     /// Takes the deferred call out of a record the caller has just unlinked.
@@ -97,7 +102,7 @@ impl<F> StackRecord<F> {
     #[inline(always)]
     pub(crate) unsafe fn take(&self) -> F {
         // SAFETY: per this function's contract.
-        unsafe { (*self.call.get()).assume_init_read() }
+        unsafe { self.call.get().cast::<F>().read() }
     }
 
     /// The record's address as a header pointer. Derived from the whole record, not from the
@@ -108,48 +113,61 @@ impl<F> StackRecord<F> {
     }
 }
 
-/// The deferred call of a stack record, read out, and the frame it was registered with.
+/// Writes the header of a stack record that is not linked yet (`header`, at `rec`), and links
+/// it in front of `head`. Out of line in an unoptimised build: one copy of its checked raw
+/// write rather than one per `defer!`.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn link_stack(
+    header: &UnsafeCell<RecordHeader>,
+    rec: *const RecordHeader,
+    run: Runner,
+    head: &Head,
+) {
+    // SAFETY: the record is not linked: nothing else reads or writes its header.
+    unsafe {
+        *header.get() = RecordHeader {
+            next: head.get(),
+            run,
+        }
+    };
+    head.set(rec);
+}
+
+/// Reads the deferred call out of the stack record at `rec`.
 ///
 /// # Safety
 /// As [`run_stack`]: `rec` is the header of a filled, not yet run `StackRecord<F>` (read once
-/// here), `frame` the `Frame<R, Z, S>` it was registered with.
+/// here).
 #[inline(always)]
-unsafe fn stack_parts<'a, R, Z, S, F>(
-    rec: *const RecordHeader,
-    frame: *const (),
-) -> (F, &'a Frame<R, Z, S>) {
-    // SAFETY: per this function's contract; the record is `repr(C)` with the header first, and
-    // is run once, so its call is read once.
-    unsafe {
-        let rec = rec.cast::<StackRecord<F>>();
-        (
-            (*(*rec).call.get()).assume_init_read(),
-            &*frame.cast::<Frame<R, Z, S>>(),
-        )
-    }
+unsafe fn stack_call<F>(rec: *const RecordHeader) -> F {
+    // No dereference of a raw place (checked at each, in an unoptimised build): the call's
+    // address from the record's.
+    let at = rec
+        .cast::<u8>()
+        .wrapping_add(mem::offset_of!(StackRecord<F>, call))
+        .cast::<F>();
+    // SAFETY: per this function's contract: `StackRecord` is `repr(C)`, `rec` its address,
+    // with provenance over the whole record ([`StackRecord::header`]).
+    unsafe { at.read() }
 }
 
 /// The runner of a stack record holding a plain deferred call.
 ///
 /// # Safety
-/// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the `Frame<R>` it
-/// was registered with.
-pub(crate) unsafe fn run_stack<
-    R,
-    Z: ZeroSource<R>,
-    S: ResultSlot<R>,
-    F: FnOnce(),
-    const MODE: u8,
->(
+/// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the `Frame` (of
+/// any type) it was registered with.
+pub(crate) unsafe fn run_stack<F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
     fast: bool,
 ) {
-    // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if !fast {
-        frame.core().before_call_out(MODE);
+        // SAFETY: per this function's contract, `frame` is a `Frame`.
+        unsafe { FrameCore::before_call_at(frame, MODE) };
     }
+    // SAFETY: per this function's contract.
+    let f = unsafe { stack_call::<F>(rec) };
     f();
 }
 
@@ -168,11 +186,14 @@ pub(crate) unsafe fn run_stack_ret<
     frame: *const (),
     fast: bool,
 ) {
-    // SAFETY: as in `run_stack`.
-    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if !fast {
-        frame.core().before_call_out(MODE);
+        // SAFETY: as in `run_stack`.
+        unsafe { FrameCore::before_call_at(frame, MODE) };
     }
+    // SAFETY: per this function's contract.
+    let frame = unsafe { &*frame.cast::<Frame<R, Z, S>>() };
+    // SAFETY: as in `run_stack`.
+    let f = unsafe { stack_call::<F>(rec) };
     frame.with_result(f);
 }
 
@@ -191,11 +212,14 @@ pub(crate) unsafe fn run_stack_outcome<
     frame: *const (),
     fast: bool,
 ) {
-    // SAFETY: as in `run_stack`.
-    let (f, frame) = unsafe { stack_parts::<R, Z, S, F>(rec, frame) };
     if !fast {
-        frame.core().before_call_out(MODE);
+        // SAFETY: as in `run_stack`.
+        unsafe { FrameCore::before_call_at(frame, MODE) };
     }
+    // SAFETY: per this function's contract.
+    let frame = unsafe { &*frame.cast::<Frame<R, Z, S>>() };
+    // SAFETY: as in `run_stack`.
+    let f = unsafe { stack_call::<F>(rec) };
     frame.with_outcome(f);
 }
 
@@ -215,9 +239,11 @@ const fn fits_inline<F>() -> bool {
 }
 
 impl HeapRecord {
-    /// Takes a record from the pool and stores `f` in it.
+    /// Takes a record from the pool and stores `f` in it; the caller links it, with its
+    /// runner (`frame::link`, compiled once: its raw writes are checked in an unoptimised
+    /// build, where this code is compiled at every `defer!`).
     #[inline(always)]
-    pub(crate) fn fill<F>(f: F, run: Runner) -> *mut RecordHeader {
+    pub(crate) fn fill<F>(f: F) -> *mut RecordHeader {
         let rec = pool::take();
         // SAFETY: `rec` is an empty record the pool just gave us, owned by nobody else; `F`
         // fits the storage when `fits_inline` says so, else the storage holds a box pointer.
@@ -228,7 +254,6 @@ impl HeapRecord {
             } else {
                 storage.cast::<*mut F>().write(Box::into_raw(Box::new(f)));
             }
-            (*rec).header.run = run;
         }
         rec.cast()
     }
@@ -257,25 +282,20 @@ impl HeapRecord {
 /// The runner of a heap record holding a plain deferred call.
 ///
 /// # Safety
-/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame<R>`, and
+/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame`, and
 /// `fast` only if that frame is not registered.
-pub(crate) unsafe fn run_heap<
-    R,
-    Z: ZeroSource<R>,
-    S: ResultSlot<R>,
-    F: FnOnce(),
-    const MODE: u8,
->(
+pub(crate) unsafe fn run_heap<F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
     fast: bool,
 ) {
     // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
+    let f = unsafe { HeapRecord::take::<F>(rec) };
     if fast {
         f();
     } else {
-        frame.run_registered::<MODE, F>(f);
+        // SAFETY: per this function's contract, `frame` is a `Frame`.
+        unsafe { FrameCore::run_call_erased_at(frame, f, MODE) };
     }
 }
 
