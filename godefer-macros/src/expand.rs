@@ -1144,6 +1144,9 @@ impl Emit<'_> {
                     let (cont, _) = self.seq(j + 1, false);
                     inner.extend(quote!(#registration #yp #cont));
                 }
+                Some(id) if self.frame_group(j).is_some() => {
+                    inner.extend(self.grouped(id, j));
+                }
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
                     let next_quiet = self.opens_quietly(j + 1);
@@ -1177,6 +1180,98 @@ impl Emit<'_> {
         let body = nest(&inner, self.labelled, self.is_async, self.span_from(from));
         let yp = yield_point(self.is_async);
         (quote!(#prologue #body #yp #epilogue), true)
+    }
+
+    /// The `defer!`s right after the top-level `defer!` at statement `j` that share its scope
+    /// (frame records, sync): as in Go's frame strategy, where records are linked as they
+    /// come and run from the list, adjacent `defer!`s need no scope each. Their records are
+    /// declared with the first one's, before its scope; they are pushed in it, and run with
+    /// the first one's after it, from the list (`run_down_to`): two catches for the group
+    /// rather than one or two per `defer!`. Only registrations that keep nothing of the scope
+    /// ([`Emit::registers_straight`]: every operand moves whole into the deferred closure, so
+    /// no closure borrows a local or temporary of the scope, which its record, declared
+    /// before, would outlive), and only records (not a call made at exit). Nothing comes
+    /// between them, so no local of the scope is dropped between their runs either.
+    fn frame_group(&self, j: usize) -> Option<Vec<usize>> {
+        if self.is_async || self.strategy != Strategy::Frame {
+            return None;
+        }
+        let record = |id: usize| {
+            !self.hoisted.contains(&id)
+                && self.at_exit(id).is_none()
+                && self.parts(id).is_some()
+                && !self.kind_of(id).awaited()
+        };
+        match self.top_site[j] {
+            Some(id) if record(id) => {}
+            _ => return None,
+        }
+        let group: Vec<usize> = self.top_site[j + 1..]
+            .iter()
+            .map_while(|site| site.filter(|&id| record(id) && self.registers_straight(id)))
+            .collect();
+        (!group.is_empty()).then_some(group)
+    }
+
+    /// The top-level `defer!` at statement `j` (site `id`) and the ones of its
+    /// [`Emit::frame_group`], around the code after them.
+    fn grouped(&mut self, id: usize, j: usize) -> TokenStream {
+        let group = self.frame_group(j).unwrap_or_default();
+        let frame = frame_ident();
+        let head = head_ident();
+        let mut decls = TokenStream::new();
+        let mut pushes = TokenStream::new();
+        for &g in &group {
+            let Some(Parts {
+                setup,
+                closure,
+                mode,
+                kind,
+            }) = self.parts(g)
+            else {
+                continue;
+            };
+            let r = gen("r", g);
+            let span = self.sites[g].span;
+            let push = kind.name("push_stack", "");
+            let (at_frame, at_r) = (located(&frame, span), located(&r, span));
+            decls.extend(quote!(let #r = ::godefer::__private::StackRecord::new();));
+            pushes.extend(quote_spanned! {span=>
+                #setup
+                #at_frame.#push::<{ #mode }, _>(&#head, &#at_r, #closure);
+            });
+        }
+        let after = j + 1 + group.len();
+        let (cont, _) = self.seq(after, false);
+        let body = nest(
+            &quote!(#pushes #cont),
+            self.labelled,
+            false,
+            self.span_from(j + 1),
+        );
+        let Some(Parts {
+            setup,
+            closure,
+            mode,
+            kind,
+        }) = self.parts(id)
+        else {
+            return body;
+        };
+        let span = self.sites[id].span;
+        let m = gen("m", id);
+        let r = gen("r", id);
+        let push = kind.name("push_stack", "");
+        let at_frame = located(&frame, span);
+        quote! {
+            #setup
+            let #m = #frame.mark(&#head);
+            let #r = ::godefer::__private::StackRecord::new();
+            #decls
+            #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
+            #body
+            #at_frame.run_down_to(&#head, #m);
+        }
     }
 
     /// Whether a run that ends a scope may leave the panic of its deferred call to that
@@ -2584,8 +2679,28 @@ mod tests {
                 h();
             }
         );
-        assert_eq!(tail_runs(nine.clone()), (9, 0));
-        assert!(lowered(nine).contains("tail_run_stack_down_to"));
+        // Adjacent, they share one scope (`Emit::frame_group`), and run from the list, under
+        // one catch: one catching run.
+        assert_eq!(tail_runs(nine.clone()), (0, 1));
+        // Two scopes: the group's, and the body's around it (the first registration, outside
+        // the group's scope, may panic: `x + 1`).
+        assert_eq!(scopes(nine.clone()), 2);
+        assert!(lowered(nine).contains("__godefer_frame.run_down_to("));
+        // A record whose scope is opened by its `defer!` after a call made at exit (which
+        // takes no record, so starts no group), with nothing after it: its run folds.
+        let code = super::func(
+            quote!(strategy = "frame"),
+            quote!(
+                fn f(v: &V, x: u32) {
+                    defer!(v.close());
+                    defer!(g(x + 1));
+                }
+            ),
+            None,
+        )
+        .to_string()
+        .replace(' ', "");
+        assert!(code.contains("tail_run_stack_down_to"), "{code}");
         // A quiet registration after a `defer!` shares its scope: that run catches.
         assert_eq!(
             tail_runs(quote!(
