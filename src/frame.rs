@@ -717,7 +717,7 @@ impl FrameCore {
     /// checked in an unoptimised build, in every runner).
     ///
     /// # Safety
-    /// `frame` points to a live `Frame` (of any type: its core comes first, `repr(C)`).
+    /// `frame` is the [`Frame::erased`] address of a live frame (of any type): its core's.
     #[inline(always)]
     pub(crate) unsafe fn run_call_erased_at<F: FnOnce()>(frame: *const (), f: F, mode: u8) {
         let mut f = ManuallyDrop::new(f);
@@ -776,7 +776,7 @@ impl FrameCore {
     /// an unoptimised build, in every runner).
     ///
     /// # Safety
-    /// `frame` points to a live `Frame` (of any type: its core comes first, `repr(C)`).
+    /// `frame` is the [`Frame::erased`] address of a live frame (of any type): its core's.
     #[cold]
     #[inline(never)]
     pub(crate) unsafe fn before_call_at(frame: *const (), mode: u8) {
@@ -888,9 +888,6 @@ fn drop_quietly<T>(value: T) {
 ///
 /// The zero value is a type (`Z`, zero-sized for every zero the macro names), not a function
 /// pointer kept in the frame: one store less on every call.
-// `repr(C)`, the core first: a record's runner reaches the core from the frame's address
-// without knowing its type (`FrameCore::before_call_at`).
-#[repr(C)]
 pub struct Frame<R, Z, S> {
     core: FrameCore,
     slot: S,
@@ -1354,7 +1351,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// 5 instructions a call more).
     #[inline(never)]
     pub fn run_down_to(&self, head: &Head, mark: Mark) {
-        let frame = (self as *const Frame<R, Z, S>).cast();
+        let frame = self.erased();
         if self.core.unregistered() {
             // SAFETY: see `pop_records` and `run_record`; the frame is not registered, and
             // cannot become so before a deferred call panics, which ends this run.
@@ -1452,7 +1449,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline]
     pub fn run_heap_down_to(&self, head: &Head, mark: Mark) {
         let mut used = record::pool::Chain::new();
-        let frame = (self as *const Frame<R, Z, S>).cast();
+        let frame = self.erased();
         // Each record goes to `used` before its runner reads the call out of it: a runner that
         // panics leaves its record there all the same. A runner reads only the call, which
         // `add` does not touch, and the records stay allocated (owned by nobody) until `used`
@@ -1518,6 +1515,34 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
 }
 
 impl<R, Z, S> Frame<R, Z, S> {
+    /// The address a record's runner gets: the core's, derived from the whole frame's (so
+    /// [`Frame::from_erased`] may go back to the frame). A runner of a plain call reaches the
+    /// core without knowing the frame's type (`FrameCore::before_call_at`,
+    /// `FrameCore::run_call_erased_at`); the others know it.
+    #[inline(always)]
+    pub(crate) fn erased(&self) -> *const () {
+        (self as *const Self)
+            .cast::<u8>()
+            .wrapping_add(std::mem::offset_of!(Self, core))
+            .cast()
+    }
+
+    /// The frame whose [`Frame::erased`] address `at` is.
+    ///
+    /// # Safety
+    /// `at` came from `erased` on a frame of this type that is still alive, and no mutable
+    /// reference to it exists.
+    #[inline(always)]
+    pub(crate) unsafe fn from_erased<'a>(at: *const ()) -> &'a Self {
+        let frame = at
+            .cast::<u8>()
+            .wrapping_sub(std::mem::offset_of!(Self, core))
+            .cast::<Self>();
+        // SAFETY: per this function's contract, the pointer is the frame's own address, with
+        // its provenance.
+        unsafe { &*frame }
+    }
+
     /// The frame's core, for the async frame (`crate::future`).
     #[inline(always)]
     pub(crate) fn core(&self) -> &FrameCore {

@@ -33,10 +33,10 @@ use crate::zero::ZeroSource;
 #[repr(C)]
 pub struct RecordHeader {
     pub(crate) next: *const RecordHeader,
-    /// Runs the deferred call stored after the header; the second argument is the `Frame`. The
-    /// third says the frame is not registered, so the runner may skip the slow path: it then
-    /// only calls the deferred call (its caller catches panics, see `Frame::run_down_to` and
-    /// `Frame::run_heap_down_to`).
+    /// Runs the deferred call stored after the header; the second argument is the frame's
+    /// `Frame::erased` address. The third says the frame is not registered, so the runner may
+    /// skip the slow path: it then only calls the deferred call (its caller catches panics, see
+    /// `Frame::run_down_to` and `Frame::run_heap_down_to`).
     pub(crate) run: Runner,
 }
 
@@ -155,15 +155,15 @@ unsafe fn stack_call<F>(rec: *const RecordHeader) -> F {
 /// The runner of a stack record holding a plain deferred call.
 ///
 /// # Safety
-/// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the `Frame` (of
-/// any type) it was registered with.
+/// `rec` is the header of a filled, not yet run `StackRecord<F>`, and `frame` the
+/// `Frame::erased` address of the frame (of any type) it was registered with.
 pub(crate) unsafe fn run_stack<F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
     fast: bool,
 ) {
     if !fast {
-        // SAFETY: per this function's contract, `frame` is a `Frame`.
+        // SAFETY: per this function's contract, `frame` is a live frame's `Frame::erased`.
         unsafe { FrameCore::before_call_at(frame, MODE) };
     }
     // SAFETY: per this function's contract.
@@ -191,7 +191,7 @@ pub(crate) unsafe fn run_stack_ret<
         unsafe { FrameCore::before_call_at(frame, MODE) };
     }
     // SAFETY: per this function's contract.
-    let frame = unsafe { &*frame.cast::<Frame<R, Z, S>>() };
+    let frame = unsafe { Frame::<R, Z, S>::from_erased(frame) };
     // SAFETY: as in `run_stack`.
     let f = unsafe { stack_call::<F>(rec) };
     frame.with_result(f);
@@ -217,7 +217,7 @@ pub(crate) unsafe fn run_stack_outcome<
         unsafe { FrameCore::before_call_at(frame, MODE) };
     }
     // SAFETY: per this function's contract.
-    let frame = unsafe { &*frame.cast::<Frame<R, Z, S>>() };
+    let frame = unsafe { Frame::<R, Z, S>::from_erased(frame) };
     // SAFETY: as in `run_stack`.
     let f = unsafe { stack_call::<F>(rec) };
     frame.with_outcome(f);
@@ -282,8 +282,8 @@ impl HeapRecord {
 /// The runner of a heap record holding a plain deferred call.
 ///
 /// # Safety
-/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its `Frame`, and
-/// `fast` only if that frame is not registered.
+/// `rec` was filled by `HeapRecord::fill::<F>` and not run yet; `frame` is its frame's
+/// `Frame::erased` address, and `fast` only if that frame is not registered.
 pub(crate) unsafe fn run_heap<F: FnOnce(), const MODE: u8>(
     rec: *const RecordHeader,
     frame: *const (),
@@ -294,7 +294,7 @@ pub(crate) unsafe fn run_heap<F: FnOnce(), const MODE: u8>(
     if fast {
         f();
     } else {
-        // SAFETY: per this function's contract, `frame` is a `Frame`.
+        // SAFETY: per this function's contract, `frame` is a live frame's `Frame::erased`.
         unsafe { FrameCore::run_call_erased_at(frame, f, MODE) };
     }
 }
@@ -315,7 +315,12 @@ pub(crate) unsafe fn run_heap_ret<
     fast: bool,
 ) {
     // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
+    let (f, frame) = unsafe {
+        (
+            HeapRecord::take::<F>(rec),
+            Frame::<R, Z, S>::from_erased(frame),
+        )
+    };
     if fast {
         frame.with_result(f);
     } else {
@@ -339,7 +344,12 @@ pub(crate) unsafe fn run_heap_outcome<
     fast: bool,
 ) {
     // SAFETY: per this function's contract.
-    let (f, frame) = unsafe { (HeapRecord::take::<F>(rec), &*frame.cast::<Frame<R, Z, S>>()) };
+    let (f, frame) = unsafe {
+        (
+            HeapRecord::take::<F>(rec),
+            Frame::<R, Z, S>::from_erased(frame),
+        )
+    };
     if fast {
         frame.with_outcome(f);
     } else {
