@@ -274,6 +274,27 @@ impl FrameCore {
         }
     }
 
+    /// [`Frame::start`]'s work. Out of line in an unoptimised build, where inlined into every
+    /// lowered function it was a fifth of the function's own code (it is the same for every
+    /// frame type).
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn start(&self) {
+        if self.enter_top() {
+            self.enter_armed();
+        }
+    }
+
+    /// The frame's `Drop`: out of line in an unoptimised build, as [`FrameCore::start`].
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn exit(&self) {
+        if self.any_registered() {
+            self.exit_if_registered();
+        }
+        self.leave_top();
+    }
+
     /// Whether this frame is in the thread's registered list at all (debug checks only).
     fn in_chain(&self) -> bool {
         let mut at = state::with_special(|s| s.get());
@@ -1004,9 +1025,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// per call on the defer1 benchmark).
     #[inline(always)]
     pub fn start(&self) {
-        if self.core.enter_top() {
-            self.core.enter_armed();
-        }
+        self.core.start();
     }
 
     /// Runs part of the body; a panic in it is kept by the frame. The macro wraps every part of
@@ -1569,10 +1588,7 @@ impl<R, Z, S> Frame<R, Z, S> {
 impl<R, Z, S> Drop for Frame<R, Z, S> {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.core.any_registered() {
-            self.core.exit_if_registered();
-        }
-        self.core.leave_top();
+        self.core.exit();
     }
 }
 
