@@ -277,8 +277,8 @@ impl FrameCore {
     /// [`Frame::start`]'s work. Out of line in an unoptimised build, where inlined into every
     /// lowered function it was a fifth of the function's own code (it is the same for every
     /// frame type).
-    #[cfg_attr(debug_assertions, inline(never))]
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
     fn start(&self) {
         if self.enter_top() {
             self.enter_armed();
@@ -286,13 +286,57 @@ impl FrameCore {
     }
 
     /// The frame's `Drop`: out of line in an unoptimised build, as [`FrameCore::start`].
-    #[cfg_attr(debug_assertions, inline(never))]
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
     fn exit(&self) {
         if self.any_registered() {
             self.exit_if_registered();
         }
         self.leave_top();
+    }
+
+    /// [`FrameCore::start`] of an unoptimised build: what [`FrameCore::enter_top`] and the
+    /// test of `armed` do, written out on the thread's block the frame keeps. Unoptimised,
+    /// each helper those go through (the thread-local accessors, their closures, the
+    /// frame's address) spills its arguments and reloads them: written out, the entry is
+    /// about half the instructions. `tests` run these (a debug build); the release versions
+    /// are the same steps through the helpers.
+    #[cfg(debug_assertions)]
+    #[inline(never)]
+    fn start(&self) {
+        let hot = self.hot.get();
+        let me = ptr::from_ref(self).addr();
+        let top = hot.top().get();
+        if top <= state::top::NONE {
+            hot.top().set(me);
+            if top == state::top::FRESH {
+                report::first_entry(me);
+            }
+            // Nothing is armed outside a frame: only a panicking frame's deferred call is.
+            debug_assert!(!hot.armed());
+        } else if hot.armed() {
+            self.enter_armed();
+        }
+    }
+
+    /// [`FrameCore::exit`] of an unoptimised build: [`FrameCore::any_registered`] and
+    /// [`FrameCore::leave_top`] written out, as for [`FrameCore::start`].
+    #[cfg(debug_assertions)]
+    #[inline(never)]
+    fn exit(&self) {
+        let hot = self.hot.get();
+        if !hot.special().get().is_null() {
+            self.exit_if_registered();
+        }
+        let me = ptr::from_ref(self).addr();
+        let top = hot.top().get();
+        let outermost = top & !state::top::MARKS == me;
+        hot.top()
+            .set(if outermost { state::top::NONE } else { top });
+        if outermost && top != me {
+            // A report waits for the outermost frame's exit, or the hook is still missing.
+            report::outermost_exit(top);
+        }
     }
 
     /// Whether this frame is in the thread's registered list at all (debug checks only).

@@ -123,10 +123,14 @@ impl Hot {
 /// `const`-initialised and has no destructor, so its storage stays in place, and usable, until
 /// the thread's end, after every destructor that could reach it. The reference cannot leave the
 /// thread: `Hot` is not `Sync`, so `&Hot` is not `Send`.
+///
+/// The lifetime is extended by a `transmute` rather than through a raw pointer, whose
+/// dereference an unoptimised build checks (once per frame).
 #[cfg(debug_assertions)]
 pub(crate) fn hot() -> &'static Hot {
-    // SAFETY: see above: the block lives, in place, for all code that can run on this thread.
-    HOT.with(|h| unsafe { &*ptr::from_ref(h) })
+    // SAFETY: see above: the block lives, in place, for all code that can run on this thread;
+    // only the lifetime changes.
+    HOT.with(|h| unsafe { std::mem::transmute::<&Hot, &'static Hot>(h) })
 }
 
 /// Runs `f` on the thread's [`Hot::top`].
