@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What godefer costs a user's build, against the same functions written with scopeguard.
 
-    python3 benches/build_cost.py            # about 3 minutes on 2 cores; writes BUILD_COST.md
+    python3 benches/build_cost.py            # about 2 minutes on 2 cores; writes BUILD_COST.md
     N=10 python3 benches/build_cost.py       # a smoke run: 10 functions of each shape
 
 Generates two crates under target/build-cost/ with the same 5 x N functions (N = 40: 200
@@ -15,9 +15,12 @@ functions), one shape in five:
 Each crate has a binary that calls shape 1 in a loop. For each crate the script measures,
 one build at a time (never two at once):
   - the time of `cargo build` (debug) and `cargo build --release` of the generated crate alone
-    (its dependencies built before, outside the timing), the median of three;
+    (its dependencies built before, outside the timing), in 5 rounds of one build of each
+    crate: each crate's median, and the median of the rounds' ratios (interleaved, so that a
+    slow spell of the machine falls on both crates of a round);
   - `.text` of the release library (`size` over the rlib's objects), per function;
-  - the time of one call of shape 1 in the debug binary (where tests run), median of 5 runs.
+  - the time of one call of shape 1 in the debug binary (where tests run), 15 rounds the same
+    way.
 Then prints the ratios (godefer / scopeguard) and writes benches/BUILD_COST.md.
 
 Targets (issue 13 §5): debug build <= 2x, release build <= 2.5x, .text <= 1.5x, the debug
@@ -218,16 +221,28 @@ def cargo(d, *args, capture=False):
     )
 
 
+ROUNDS = 5
+
+
 def timed_build(d, release):
+    """One build of the generated crate alone (its dependencies stay built), in seconds."""
     flags = ["--release"] if release else []
-    times = []
-    for _ in range(3):
-        # Dependencies stay built; only the generated crate is compiled again.
-        cargo(d, "clean", "-p", "gen", *flags)
-        t = time.monotonic()
-        cargo(d, "build", *flags)
-        times.append(time.monotonic() - t)
-    return statistics.median(times)
+    cargo(d, "clean", "-p", "gen", *flags)
+    t = time.monotonic()
+    cargo(d, "build", *flags)
+    return time.monotonic() - t
+
+
+def interleaved(crates, measure, rounds):
+    """`measure(d)` for each crate in turn, `rounds` times: each crate's median, and the median
+    of the rounds' ratios (godefer / scopeguard). Interleaved so that a slow spell of the
+    machine falls on both crates of a round rather than on one crate's whole series."""
+    runs = {name: [] for name in crates}
+    for _ in range(rounds):
+        for name, d in crates.items():
+            runs[name].append(measure(d))
+    ratios = [g / s for g, s in zip(runs["godefer"], runs["scopeguard"])]
+    return {name: statistics.median(v) for name, v in runs.items()}, statistics.median(ratios)
 
 
 def text_bytes(d):
@@ -240,9 +255,8 @@ def text_bytes(d):
 
 def call_ns(d):
     exe = TARGET / d.name / "debug" / "gen"
-    runs = [float(subprocess.run([str(exe)], check=True, stdout=subprocess.PIPE,
-                                 text=True).stdout) for _ in range(5)]
-    return statistics.median(runs)
+    return float(subprocess.run([str(exe)], check=True, stdout=subprocess.PIPE,
+                                text=True).stdout)
 
 
 def main():
@@ -251,29 +265,27 @@ def main():
         "godefer": write_crate("godefer", f'godefer = {{ path = "{ROOT}" }}', GODEFER_FNS),
         "scopeguard": write_crate("scopeguard", 'scopeguard = "1"', SCOPEGUARD_FNS),
     }
-    results = {}
     for name, d in crates.items():
-        print(f"building {name} ({5 * N} functions)...", file=sys.stderr)
+        print(f"building {name}'s dependencies...", file=sys.stderr)
         cargo(d, "build")  # dependencies, outside the timing
         cargo(d, "build", "--release")
-        results[name] = {
-            "debug": timed_build(d, False),
-            "release": timed_build(d, True),
-        }
+    print(f"timing builds of {5 * N} functions, {ROUNDS} rounds...", file=sys.stderr)
+    debug, debug_ratio = interleaved(crates, lambda d: timed_build(d, False), ROUNDS)
+    release, release_ratio = interleaved(crates, lambda d: timed_build(d, True), ROUNDS)
+    for d in crates.values():
         cargo(d, "build")
         cargo(d, "build", "--release")
-        results[name]["text"] = text_bytes(d) / (5 * N)
-        results[name]["call"] = call_ns(d)
-    g, s = results["godefer"], results["scopeguard"]
+    text = {name: text_bytes(d) / (5 * N) for name, d in crates.items()}
+    call, call_ratio = interleaved(crates, call_ns, 3 * ROUNDS)
     rows = [
-        ("debug build of the generated crate", f"{g['debug']:.2f} s", f"{s['debug']:.2f} s",
-         g["debug"] / s["debug"], "<= 2x"),
-        ("release build of the generated crate", f"{g['release']:.2f} s",
-         f"{s['release']:.2f} s", g["release"] / s["release"], "<= 2.5x"),
-        (".text per function (release)", f"{g['text']:.0f} B", f"{s['text']:.0f} B",
-         g["text"] / s["text"], "<= 1.5x"),
-        ("one call with one deferred call (debug)", f"{g['call']:.1f} ns", f"{s['call']:.1f} ns",
-         g["call"] / s["call"], "<= 3x"),
+        ("debug build of the generated crate", f"{debug['godefer']:.2f} s",
+         f"{debug['scopeguard']:.2f} s", debug_ratio, "<= 2x"),
+        ("release build of the generated crate", f"{release['godefer']:.2f} s",
+         f"{release['scopeguard']:.2f} s", release_ratio, "<= 2.5x"),
+        (".text per function (release)", f"{text['godefer']:.0f} B",
+         f"{text['scopeguard']:.0f} B", text["godefer"] / text["scopeguard"], "<= 1.5x"),
+        ("one call with one deferred call (debug)", f"{call['godefer']:.1f} ns",
+         f"{call['scopeguard']:.1f} ns", call_ratio, "<= 3x"),
     ]
     rustc = subprocess.run(["rustc", "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
     cpu = ""
@@ -290,7 +302,9 @@ def main():
         f"({N} of each of five shapes: one defer, three with an early return, nine, one in a loop, "
         "a `|ret|` closure that recovers) written with godefer and with scopeguard (a `Vec` guard "
         "for the loop, `catch_unwind` for the recover). Builds of the generated crate alone "
-        "(dependencies built before), median of three; the call, median of five runs.",
+        f"(dependencies built before), {ROUNDS} rounds; the call, {3 * ROUNDS} runs. Each round "
+        "measures godefer's crate, then scopeguard's: the times are each one's median, the "
+        "ratio the median of the rounds' ratios.",
         "",
         "| measure | godefer | scopeguard | ratio | target |",
         "|---|---:|---:|---:|---|",

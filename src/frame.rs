@@ -172,12 +172,11 @@ impl FrameCore {
         self.hot.get()
     }
 
-    /// Runs `f` on the thread's `state::Hot::special`.
+    /// Runs `f` on the thread's `state::Hot::special` (an optimised build's; an unoptimised one
+    /// reads the block the frame keeps, written out where it is used).
+    #[cfg(not(debug_assertions))]
     #[inline(always)]
     fn with_special<T>(&self, f: impl FnOnce(&Cell<*const FrameCore>) -> T) -> T {
-        #[cfg(debug_assertions)]
-        return f(self.hot().special());
-        #[cfg(not(debug_assertions))]
         state::with_special(f)
     }
 
@@ -203,6 +202,10 @@ impl FrameCore {
     /// frame runs code, so "registered" is "the thread's registered frame is this one".
     #[inline(always)]
     fn registered(&self) -> bool {
+        // Unoptimised, written out (see `FrameCore::any_registered`).
+        #[cfg(debug_assertions)]
+        return ptr::eq(self.hot.get().special().get(), self);
+        #[cfg(not(debug_assertions))]
         self.with_special(
             #[inline(always)]
             |s| ptr::eq(s.get(), self),
@@ -226,6 +229,12 @@ impl FrameCore {
     #[allow(clippy::cmp_null)]
     #[inline(always)]
     pub(crate) fn any_registered(&self) -> bool {
+        // Unoptimised, written out on the block the frame keeps: it is inlined at every
+        // deferred call and every scope's end, where each helper layer (the accessor, its
+        // closure) spilled its arguments and reloaded them.
+        #[cfg(debug_assertions)]
+        return self.hot.get().special().get() != ptr::null();
+        #[cfg(not(debug_assertions))]
         self.with_special(
             #[inline(always)]
             |s| s.get() != ptr::null(),
@@ -585,7 +594,14 @@ impl FrameCore {
     /// Panicking, or `goexit` crossed the frame: `finish` does not return.
     #[inline(always)]
     fn leaving(&self) -> bool {
-        !self.unregistered() && {
+        self.any_registered() && self.leaving_registered()
+    }
+
+    /// [`FrameCore::leaving`] once some frame of the thread is registered.
+    #[cold]
+    #[inline(never)]
+    fn leaving_registered(&self) -> bool {
+        self.registered() && {
             let cold = self.cold();
             !cold.rec.get().is_null() || cold.flags.get() & flag::GOEXIT != 0
         }
