@@ -408,7 +408,12 @@
 //! Frame records: each `defer!` fills a `StackRecord` declared in the frame and links it into a
 //! list whose head is a local of its own (`frame.push_stack(&head, &rec, closure)`); each scope
 //! ends with `frame.run_stack_down_to(&head, mark, &rec)`, which pops and runs the records
-//! registered since its mark (calling the scope's own record directly when it is the only one). Heap records: the same with `frame.push_heap(&head, closure)`, which takes a record
+//! registered since its mark (calling the scope's own record directly when it is the only one).
+//! `defer!`s that follow one another share a scope, as Go's frame strategy needs none: their
+//! records are declared together, linked as the `defer!`s come, and run from the list after the
+//! scope (`frame.run_down_to(&head, mark)`), when each one's operands move whole into its call
+//! (nothing it holds could die before the record that holds it). Heap records: the same with
+//! `frame.push_heap(&head, closure)`, which takes a record
 //! from the pool (a token returned by it keeps the closure's borrows alive until the records
 //! ran), and `run_heap_down_to`, which runs them under one catch and gives the emptied records
 //! back to the pool together.
