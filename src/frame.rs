@@ -1450,6 +1450,81 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         }
     }
 
+    /// Runs the records of a group (frame records of adjacent `defer!`s, pushed in one scope)
+    /// down to `mark`, after that scope: what [`Frame::run_down_to`] does. `own` is the group's
+    /// records, newest first, each in a [`Frame::run_own`] (or its `_ret`/`_outcome` form):
+    /// an optimised build calls it, under one catch, while the frame is not registered, so the
+    /// deferred calls are called directly, with no runner; after a panic of one of them, the
+    /// rest go through `run_down_to`'s slow path. An unoptimised build leaves `own` alone (so
+    /// it is type-checked but compiled to nothing) and runs the list: the same calls in the
+    /// same order, for less code to compile.
+    #[inline(always)]
+    pub fn run_group<G: FnOnce()>(&self, head: &Head, mark: Mark, own: G) {
+        #[cfg(debug_assertions)]
+        {
+            drop(own);
+            self.run_down_to(head, mark);
+        }
+        #[cfg(not(debug_assertions))]
+        {
+            if self.core.any_registered() {
+                return self.run_down_to(head, mark);
+            }
+            // Not registered: nothing registers the frame before a deferred call panics,
+            // which ends this run.
+            if let Err(payload) = catch(own) {
+                self.core.caught_from_deferred(payload);
+            }
+            // After a panic, the records left; and any `own` did not name (none: the macro
+            // names them all), so that none is lost.
+            if !head.is_at(mark) {
+                self.run_down_to(head, mark);
+            }
+        }
+    }
+
+    /// In [`Frame::run_group`]'s `own`: calls `rec`'s deferred call if `rec` is the newest
+    /// record (it was pushed, and has not run), unlinking it first; else nothing (its `defer!`
+    /// was not reached: a registration before it panicked).
+    #[inline(always)]
+    pub fn run_own<F: FnOnce()>(&self, head: &Head, rec: &StackRecord<F>) {
+        if let Some(f) = self.take_newest(head, rec) {
+            f();
+        }
+    }
+
+    /// As [`Frame::run_own`], for a `|ret|` closure.
+    #[inline(always)]
+    pub fn run_own_ret<F: FnOnce(&mut R)>(&self, head: &Head, rec: &StackRecord<F>) {
+        if let Some(f) = self.take_newest(head, rec) {
+            self.with_result(f);
+        }
+    }
+
+    /// As [`Frame::run_own`], for an `errdefer!`/`okdefer!` closure.
+    #[inline(always)]
+    pub fn run_own_outcome<F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        head: &Head,
+        rec: &StackRecord<F>,
+    ) {
+        if let Some(f) = self.take_newest(head, rec) {
+            self.with_outcome(f);
+        }
+    }
+
+    /// The deferred call of `rec`, unlinked, if it is the newest record of `head`.
+    #[inline(always)]
+    fn take_newest<F>(&self, head: &Head, rec: &StackRecord<F>) -> Option<F> {
+        if head.0.get() != rec.header() {
+            return None;
+        }
+        record::unlink_newest(head);
+        // SAFETY: `rec` was the newest record: linked by `push_stack*` (item 3 of
+        // `Frame::new`'s contract), so filled and not run; unlinked now, it runs once, here.
+        Some(unsafe { rec.take() })
+    }
+
     /// [`Frame::run_down_to`] at the end of the scope of a top-level `defer!` whose record is
     /// `rec`: when that record is the only one to run and the frame is not registered (always,
     /// unless the frame caught a panic or was entered while something was armed), its deferred

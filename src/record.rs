@@ -134,6 +134,15 @@ fn link_stack(
     head.set(rec);
 }
 
+/// Unlinks the newest record of `head` (there is one).
+#[inline(always)]
+pub(crate) fn unlink_newest(head: &Head) {
+    let rec = head.get();
+    // SAFETY: the caller found a record at the head: linked, hence live (item 3 of
+    // `Frame::new`'s contract), and only the frame's code reads its header.
+    head.set(unsafe { (*rec).next });
+}
+
 /// Reads the deferred call out of the stack record at `rec`.
 ///
 /// # Safety

@@ -1221,6 +1221,8 @@ impl Emit<'_> {
         let head = head_ident();
         let mut decls = TokenStream::new();
         let mut pushes = TokenStream::new();
+        // `run_own*` of each record, oldest first (reversed below).
+        let mut own = Vec::new();
         for &g in &group {
             let Some(Parts {
                 setup,
@@ -1235,6 +1237,8 @@ impl Emit<'_> {
             let span = self.sites[g].span;
             let push = kind.name("push_stack", "");
             let (at_frame, at_r) = (located(&frame, span), located(&r, span));
+            let run = kind.name("run_own", "");
+            own.push(quote!(#frame.#run(&#head, &#r);));
             decls.extend(quote!(let #r = ::godefer::__private::StackRecord::new();));
             pushes.extend(quote_spanned! {span=>
                 #setup
@@ -1263,6 +1267,9 @@ impl Emit<'_> {
         let r = gen("r", id);
         let push = kind.name("push_stack", "");
         let at_frame = located(&frame, span);
+        let run = kind.name("run_own", "");
+        own.insert(0, quote!(#frame.#run(&#head, &#r);));
+        own.reverse();
         quote! {
             #setup
             let #m = #frame.mark(&#head);
@@ -1270,7 +1277,7 @@ impl Emit<'_> {
             #decls
             #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
             #body
-            #at_frame.run_down_to(&#head, #m);
+            #at_frame.run_group(&#head, #m, #[inline(always)] || { #(#own)* });
         }
     }
 
@@ -2498,7 +2505,9 @@ mod tests {
     fn tail_runs(f: proc_macro2::TokenStream) -> (usize, usize) {
         let code = lowered(f);
         let tail = code.matches("__godefer_frame.tail_run").count();
+        // A group's `run_own`s are under its `run_group`'s catch.
         let all = code.matches("__godefer_frame.run").count()
+            - code.matches("__godefer_frame.run_own").count()
             + code.matches("__godefer_frame.tail_run").count();
         (tail, all - tail)
     }
@@ -2685,7 +2694,16 @@ mod tests {
         // Two scopes: the group's, and the body's around it (the first registration, outside
         // the group's scope, may panic: `x + 1`).
         assert_eq!(scopes(nine.clone()), 2);
-        assert!(lowered(nine).contains("__godefer_frame.run_down_to("));
+        let code = lowered(nine);
+        assert!(code.contains("__godefer_frame.run_group("), "{code}");
+        // Newest first: the last `defer!`'s record (`r8`) to the first's.
+        let own: Vec<&str> = code
+            .matches("__godefer_frame.run_own(&__godefer_head,&__godefer_r")
+            .collect();
+        assert_eq!(own.len(), 9);
+        let r8 = code.find("run_own(&__godefer_head,&__godefer_r8)").unwrap();
+        let r0 = code.find("run_own(&__godefer_head,&__godefer_r0)").unwrap();
+        assert!(r8 < r0, "{code}");
         // A record whose scope is opened by its `defer!` after a call made at exit (which
         // takes no record, so starts no group), with nothing after it: its run folds.
         let code = super::func(
