@@ -314,7 +314,7 @@ impl FrameCore {
     #[inline(never)]
     fn start(&self) {
         let hot = self.hot.get();
-        let me = ptr::from_ref(self).addr();
+        let me = (self as *const Self).addr();
         let top = hot.top().get();
         if top <= state::top::NONE {
             hot.top().set(me);
@@ -331,13 +331,14 @@ impl FrameCore {
     /// [`FrameCore::exit`] of an unoptimised build: [`FrameCore::any_registered`] and
     /// [`FrameCore::leave_top`] written out, as for [`FrameCore::start`].
     #[cfg(debug_assertions)]
+    #[allow(clippy::cmp_null)] // `is_null` is a call of its own in an unoptimised build
     #[inline(never)]
     fn exit(&self) {
         let hot = self.hot.get();
-        if !hot.special().get().is_null() {
+        if hot.special().get() != ptr::null() {
             self.exit_if_registered();
         }
-        let me = ptr::from_ref(self).addr();
+        let me = (self as *const Self).addr();
         let top = hot.top().get();
         let outermost = top & !state::top::MARKS == me;
         hot.top()

@@ -112,9 +112,11 @@ impl Hot {
         &self.special
     }
 
+    // A comparison: `is_null` is a call of its own in an unoptimised build.
+    #[allow(clippy::cmp_null)]
     #[inline(always)]
     pub(crate) fn armed(&self) -> bool {
-        !self.armed.get().is_null()
+        self.armed.get() != ptr::null()
     }
 }
 
@@ -130,7 +132,12 @@ impl Hot {
 pub(crate) fn hot() -> &'static Hot {
     // SAFETY: see above: the block lives, in place, for all code that can run on this thread;
     // only the lifetime changes.
-    HOT.with(|h| unsafe { std::mem::transmute::<&Hot, &'static Hot>(h) })
+    match HOT.try_with(|h| unsafe { std::mem::transmute::<&Hot, &'static Hot>(h) }) {
+        Ok(hot) => hot,
+        // `try_with` rather than `with` (which is `try_with` and an `expect`): one layer of
+        // unoptimised calls less. It cannot fail, for the reason above.
+        Err(_) => unreachable!("godefer: the thread's state is gone (internal error)"),
+    }
 }
 
 /// Runs `f` on the thread's [`Hot::top`].
