@@ -787,11 +787,8 @@ impl FrameCore {
     /// Hands the call, type-erased, to [`FrameCore::run_call_slow`].
     #[inline(always)]
     pub(crate) fn run_call_erased<F: FnOnce()>(&self, f: F, mode: u8) {
-        let mut f = ManuallyDrop::new(f);
-        let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
-        // SAFETY: `data` points to an `F` (`ManuallyDrop` is transparent) that is not used
-        // again here, as `call_erased::<F>` requires, and `run_call_slow` calls it once.
-        unsafe { self.run_call_slow(mode, data, call_erased::<F>) };
+        // SAFETY: the frame's own core, alive while `self` is.
+        unsafe { FrameCore::run_call_erased_at(ptr::from_ref(self).cast(), f, mode) };
     }
 
     /// [`FrameCore::run_call_erased`] for the frame at `frame`, type-erased: the runner of a
@@ -799,12 +796,14 @@ impl FrameCore {
     /// checked in an unoptimised build, in every runner).
     ///
     /// # Safety
-    /// `frame` is the [`Frame::erased`] address of a live frame (of any type): its core's.
+    /// `frame` points to a live frame's core (its [`Frame::erased`] address, or the core's own).
     #[inline(always)]
     pub(crate) unsafe fn run_call_erased_at<F: FnOnce()>(frame: *const (), f: F, mode: u8) {
         let mut f = ManuallyDrop::new(f);
         let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
-        // SAFETY: the caller's promise for `frame`; as in `run_call_erased` for `data`.
+        // SAFETY: the caller's promise for `frame`; `data` points to an `F` (`ManuallyDrop` is
+        // transparent) that is not used again here, as `call_erased::<F>` requires, and
+        // `run_call_slow` calls it once.
         unsafe { FrameCore::run_call_slow_at(frame, mode, data, call_erased::<F>) };
     }
 

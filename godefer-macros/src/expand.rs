@@ -1123,6 +1123,7 @@ impl Emit<'_> {
         let in_scope = in_scope && plain.is_empty() && nested.is_empty();
         let frame = frame_ident();
         let mut inner = quote!(#(#plain)*);
+        let mut group = split.and_then(|j| self.frame_group(j));
         match split {
             None => {
                 // A diverging tail (`panic!(..)`, a `-> !` call) makes the store unreachable.
@@ -1144,8 +1145,9 @@ impl Emit<'_> {
                     let (cont, _) = self.seq(j + 1, false);
                     inner.extend(quote!(#registration #yp #cont));
                 }
-                Some(id) if self.frame_group(j).is_some() => {
-                    inner.extend(self.grouped(id, j));
+                Some(id) if group.is_some() => {
+                    let group = group.take().unwrap_or_default();
+                    inner.extend(self.grouped(id, j, &group));
                 }
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
@@ -1214,16 +1216,15 @@ impl Emit<'_> {
     }
 
     /// The top-level `defer!` at statement `j` (site `id`) and the ones of its
-    /// [`Emit::frame_group`], around the code after them.
-    fn grouped(&mut self, id: usize, j: usize) -> TokenStream {
-        let group = self.frame_group(j).unwrap_or_default();
+    /// [`Emit::frame_group`] (`group`), around the code after them.
+    fn grouped(&mut self, id: usize, j: usize, group: &[usize]) -> TokenStream {
         let frame = frame_ident();
         let head = head_ident();
         let mut decls = TokenStream::new();
         let mut pushes = TokenStream::new();
-        // `run_own*` of each record, oldest first (reversed below).
+        // `run_own*` of the group's records, oldest first (run newest first, below).
         let mut own = Vec::new();
-        for &g in &group {
+        for &g in group {
             let Some(Parts {
                 setup,
                 closure,
@@ -1268,8 +1269,8 @@ impl Emit<'_> {
         let push = kind.name("push_stack", "");
         let at_frame = located(&frame, span);
         let run = kind.name("run_own", "");
-        own.insert(0, quote!(#frame.#run(&#head, &#r);));
         own.reverse();
+        own.push(quote!(#frame.#run(&#head, &#r);));
         quote! {
             #setup
             let #m = #frame.mark(&#head);
