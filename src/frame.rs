@@ -838,6 +838,104 @@ impl FrameCore {
         self.after_call(result);
     }
 
+    /// [`Frame::nest`] and the run right after it ([`Frame::nest_run`]) in an unoptimised
+    /// build, type-erased, under one catch: the body at `body`, then, if no frame of the
+    /// thread is registered, the deferred call at `call` under the same catch (as
+    /// [`Frame::tail_run`] leaves its panic to the scope's catch: with the frame not
+    /// registered, the panic of either is kept the same way). Otherwise the call goes to
+    /// [`FrameCore::run_call_slow`], as [`FrameCore::run_call`] sends it. One catch compiled
+    /// for all the frames of the program, and one run on the happy path: an instance of
+    /// `catch_unwind` and its helpers per scope and per deferred call was most of what an
+    /// unoptimised build of a `defer!` cost, and each catch about 40 instructions a call.
+    ///
+    /// # Safety
+    ///
+    /// `run_body(body)` and `run(call)` may each be called once, and must be for nothing to
+    /// leak: this calls each once.
+    #[cfg(debug_assertions)]
+    #[inline(never)]
+    unsafe fn nest_run_erased(
+        &self,
+        mode: u8,
+        body: *mut u8,
+        run_body: unsafe fn(*mut u8),
+        call: *mut u8,
+        run: unsafe fn(*mut u8),
+    ) {
+        // One reference for the catch's closure to capture: an unoptimised build copies the
+        // closure several times on its way into `catch_unwind`, a call to `memcpy` each once it
+        // is bigger than a few words. Plain fields: each `Cell` access is a call there.
+        struct Job<'a> {
+            core: &'a FrameCore,
+            body: *mut u8,
+            run_body: unsafe fn(*mut u8),
+            call: *mut u8,
+            run: unsafe fn(*mut u8),
+            ran: bool,
+        }
+        let mut job = Job {
+            core: self,
+            body,
+            run_body,
+            call,
+            run,
+            ran: false,
+        };
+        let at = &mut job;
+        let result = catch(move || {
+            // SAFETY: the caller's promise; called once.
+            unsafe { (at.run_body)(at.body) };
+            if !at.core.any_registered() {
+                at.ran = true;
+                // SAFETY: the caller's promise; called once (`ran` keeps the slow path off).
+                unsafe { (at.run)(at.call) };
+            }
+        });
+        let ran = job.ran;
+        match result {
+            Ok(()) if ran => {}
+            Err(payload) if ran => self.caught_from_deferred(payload),
+            Ok(()) => {
+                // SAFETY: the caller's promise; not called above (`ran` is false).
+                unsafe { self.run_call_slow(mode, call, run) };
+            }
+            Err(payload) => {
+                self.caught(payload);
+                // SAFETY: as above.
+                unsafe { self.run_call_slow(mode, call, run) };
+            }
+        }
+    }
+
+    /// [`FrameCore::nest_run_erased`] for a body and a call of any types.
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    fn nest_run<B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
+        let mut body = ManuallyDrop::new(body);
+        let mut f = ManuallyDrop::new(f);
+        let body = (&mut body as *mut ManuallyDrop<B>).cast::<u8>();
+        let call = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
+        // SAFETY: `body` and `call` point to a `B` and an `F` (`ManuallyDrop` is transparent)
+        // that are not used again here, as `call_erased` requires; `nest_run_erased` calls
+        // each once.
+        unsafe { self.nest_run_erased(mode, body, call_erased::<B>, call, call_erased::<F>) };
+    }
+
+    /// [`Frame::nest`] in an unoptimised build: runs the scope at `data` under this crate's
+    /// one catch.
+    ///
+    /// # Safety
+    ///
+    /// `call(data)` may be called once, and must be for nothing to leak: this calls it once.
+    #[cfg(debug_assertions)]
+    #[inline(never)]
+    unsafe fn nest_erased(&self, data: *mut u8, call: unsafe fn(*mut u8)) {
+        // SAFETY: the caller's promise.
+        if let Err(payload) = catch(move || unsafe { call(data) }) {
+            self.caught(payload);
+        }
+    }
+
     /// [`FrameCore::run_call`]'s work before the call, out of line: for the stack records'
     /// runners, which call it on their slow path before the deferred call, under the catch of
     /// [`Frame::run_down_to`] (which calls [`FrameCore::after_call`] after it). The runner of a
@@ -1094,8 +1192,90 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// there, alive, until its `Drop`.
     #[inline(always)]
     pub fn nest<F: FnOnce()>(&self, body: F) {
+        // Unoptimised, type-erased: the catch is compiled once, here, rather than once per
+        // scope in the user's crate (see `FrameCore::run_call`).
+        #[cfg(debug_assertions)]
+        {
+            let mut body = ManuallyDrop::new(body);
+            let data = (&mut body as *mut ManuallyDrop<F>).cast::<u8>();
+            // SAFETY: `data` points to an `F` (`ManuallyDrop` is transparent) that is not used
+            // again here, as `call_erased::<F>` requires; `nest_erased` calls it once.
+            unsafe { self.core.nest_erased(data, call_erased::<F>) };
+        }
+        #[cfg(not(debug_assertions))]
         if let Err(payload) = catch(body) {
             self.core.caught(payload);
+        }
+    }
+
+    /// [`Frame::nest`] of `body`, then [`Frame::run`] of `f`: what the macro emits for a
+    /// `defer!` whose scope is the code after it. Optimised, exactly those two; unoptimised,
+    /// both under one catch compiled once in this crate (see `FrameCore::nest_run_erased`).
+    #[inline(always)]
+    pub fn nest_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
+        #[cfg(debug_assertions)]
+        self.core.nest_run(body, f, MODE);
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            self.run::<MODE, F>(f);
+        }
+    }
+
+    /// [`Frame::nest_run`] with [`Frame::tail_run`] (unoptimised, the same as `nest_run`: the
+    /// scope's catch there is the call's own).
+    #[inline(always)]
+    pub fn nest_tail_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
+        #[cfg(debug_assertions)]
+        self.core.nest_run(body, f, MODE);
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            self.tail_run::<MODE, F>(f);
+        }
+    }
+
+    /// [`Frame::nest_run`] with [`Frame::run_ret`].
+    #[inline(always)]
+    pub fn nest_run_ret<const MODE: u8, B: FnOnce(), F: FnOnce(&mut R)>(&self, body: B, f: F) {
+        #[cfg(debug_assertions)]
+        self.core.nest_run(body, || self.with_result(f), MODE);
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            self.run_ret::<MODE, F>(f);
+        }
+    }
+
+    /// [`Frame::nest_run`] with [`Frame::run_outcome`].
+    #[inline(always)]
+    pub fn nest_run_outcome<const MODE: u8, B: FnOnce(), F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        body: B,
+        f: F,
+    ) {
+        #[cfg(debug_assertions)]
+        self.core.nest_run(body, || self.with_outcome(f), MODE);
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            self.run_outcome::<MODE, F>(f);
+        }
+    }
+
+    /// [`Frame::nest_run`] with [`Frame::tail_run_outcome`].
+    #[inline(always)]
+    pub fn nest_tail_run_outcome<const MODE: u8, B: FnOnce(), F: FnOnce(bool, Option<&mut R>)>(
+        &self,
+        body: B,
+        f: F,
+    ) {
+        #[cfg(debug_assertions)]
+        self.core.nest_run(body, || self.with_outcome(f), MODE);
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            self.tail_run_outcome::<MODE, F>(f);
         }
     }
 

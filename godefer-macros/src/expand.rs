@@ -745,12 +745,19 @@ fn nest(code: &TokenStream, labelled: bool, is_async: bool, at: Span) -> TokenSt
         let yp = yield_point(true);
         return quote!(#frame.nest_async(#block { #yp #code }) #dot_await;);
     }
+    let scope = scope_closure(code, labelled, at);
+    quote!(#frame.nest(#scope);)
+}
+
+/// The closure of a sync scope, as [`nest`] gives it to `Frame::nest` (or, with the run after
+/// it, to `Frame::nest_run`).
+fn scope_closure(code: &TokenStream, labelled: bool, at: Span) -> TokenStream {
     let pipes = quote_spanned!(at=> ||);
     if labelled {
         let code = labelled_scope(code);
-        quote!(#frame.nest(#[inline(always)] #pipes { #code });)
+        quote!(#[inline(always)] #pipes { #code })
     } else {
-        quote!(#frame.nest(#[inline(always)] #pipes { #code });)
+        quote!(#[inline(always)] #pipes { #code })
     }
 }
 
@@ -1153,10 +1160,15 @@ impl Emit<'_> {
                     let keep_in_memory = self.may_call_from(j + 1);
                     let next_quiet = self.opens_quietly(j + 1);
                     let (cont, guarded) = self.seq(j + 1, !next_quiet);
-                    let cont = if guarded || cont.is_empty() || next_quiet {
-                        cont
-                    } else {
+                    let wrap = !(guarded || cont.is_empty() || next_quiet);
+                    // A sync scope: its closure, which the run after it may take along
+                    // (`Frame::nest_run`).
+                    let scope = (wrap && !self.is_async)
+                        .then(|| scope_closure(&cont, self.labelled, self.span_from(j + 1)));
+                    let cont = if wrap {
                         nest(&cont, self.labelled, self.is_async, self.span_from(j + 1))
+                    } else {
+                        cont
                     };
                     let yp = yield_point(self.is_async);
                     let cont = quote!(#cont #yp);
@@ -1164,7 +1176,7 @@ impl Emit<'_> {
                     // (its registration's locals are alive at this run).
                     let tail =
                         in_scope && self.tail_run() && self.registers_straight(id) && !next_quiet;
-                    inner.extend(self.top_level(id, cont, keep_in_memory, tail));
+                    inner.extend(self.top_level(id, cont, scope, keep_in_memory, tail));
                 }
                 None => {
                     let stmt = &self.stmts[j];
@@ -1412,6 +1424,7 @@ impl Emit<'_> {
         &mut self,
         id: usize,
         cont: TokenStream,
+        scope: Option<TokenStream>,
         keep_in_memory: bool,
         tail: bool,
     ) -> TokenStream {
@@ -1498,6 +1511,19 @@ impl Emit<'_> {
                 // The call at exit is located at the `defer!`: "borrow later used here" then
                 // points at the statement whose deferred call uses it.
                 let (at_frame, at_d) = (located(&frame, span), located(&d, span));
+                if let Some(scope) = scope {
+                    // `cont` is that scope: nothing comes between it and the run.
+                    let nest_run = format_ident!("nest_{}", run);
+                    let run = quote_spanned! {span=>
+                        #at_frame.#nest_run::<{ #mode }, _, _>(#scope, #at_d);
+                    };
+                    return quote! {
+                        #setup
+                        let #d = #closure;
+                        #keep
+                        #run
+                    };
+                }
                 let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d););
                 quote! {
                     #setup
@@ -2378,7 +2404,10 @@ mod tests {
 
     /// How many scopes (catches of the body's code) the lowering of `f` makes.
     fn scopes(f: proc_macro2::TokenStream) -> usize {
-        lowered(f).matches("__godefer_frame.nest(").count()
+        // `nest_run*`: a scope and the run after it.
+        let code = lowered(f);
+        code.matches("__godefer_frame.nest(").count()
+            + code.matches("__godefer_frame.nest_").count()
     }
 
     #[test]
@@ -2504,7 +2533,8 @@ mod tests {
     /// How many runs leave their panic to the scope around them (`tail_run*`), and how many
     /// catch it themselves.
     fn tail_runs(f: proc_macro2::TokenStream) -> (usize, usize) {
-        let code = lowered(f);
+        // `nest_run*`: a scope and the run after it, as `nest` and `run*`.
+        let code = lowered(f).replace("__godefer_frame.nest_", "__godefer_frame.");
         let tail = code.matches("__godefer_frame.tail_run").count();
         // A group's `run_own`s are under its `run_group`'s catch.
         let all = code.matches("__godefer_frame.run").count()
