@@ -51,8 +51,12 @@ struct Cold {
     /// The panic this frame is handling (null if none): a `Box<PanicRecord>` turned raw, owned
     /// by the frame.
     rec: Cell<*mut PanicRecord>,
-    /// What the current deferred call recovered (see `FrameCore::recover`).
-    ghost: Cell<Option<Ghost>>,
+    /// What the current deferred call recovered (see `FrameCore::recover`). Boxed: a ghost is
+    /// about 150 bytes, and an unoptimised build copies the frame's uninitialised `Cold` twice
+    /// when it makes a frame (see `FrameCore::COLD`), a `memcpy` call each while `Cold` was 184
+    /// bytes (the debug 1-defer call: 567 -> 511 instructions). The box costs one allocation
+    /// per recovered panic, whose payload the panic runtime boxed already.
+    ghost: Cell<Option<Box<Ghost>>>,
     /// The frame registered before this one, put back on exit.
     prev: *const FrameCore,
     /// What arming `recover` for the running deferred call replaced, while `ARMING`.
@@ -60,9 +64,7 @@ struct Cold {
 }
 
 impl Cold {
-    /// Drops the ghost, if there is one, where it lies: `Cell::take` would first move its
-    /// 150 bytes out (measured: a `memmove` and a store-forwarding stall on every recovered
-    /// panic, twice).
+    /// Drops the ghost, if there is one, where it lies (`Cell::take` would move it out first).
     fn drop_ghost(&self) {
         // SAFETY: a `Cell` lends no reference to its contents and `Cold` is never shared
         // between threads, so this is the only access to the ghost. Dropping one frees strings,
@@ -79,7 +81,7 @@ impl Cold {
         // SAFETY: as in `drop_ghost`.
         let slot = unsafe { &mut *self.ghost.as_ptr() };
         debug_assert!(slot.is_none());
-        *slot = Some(ghost);
+        *slot = Some(Box::new(ghost));
     }
 }
 
@@ -156,8 +158,9 @@ unsafe impl Sync for Head {}
 impl FrameCore {
     /// The slow-path state of a new frame: uninitialised. A constant, so that an unoptimised
     /// build copies it less: `UnsafeCell::new(MaybeUninit::uninit())` in the frame's
-    /// initialiser copied its 184 uninitialised bytes three times a call, the constant twice
-    /// (into the core, the core into the frame: about 58 instructions of `memcpy`).
+    /// initialiser copied its uninitialised bytes three times a call, the constant twice (into
+    /// the core, the core into the frame: about 58 instructions of `memcpy` while `Cold` was
+    /// 184 bytes, before its ghost was boxed).
     #[allow(clippy::declare_interior_mutable_const)] // each use is a new frame's own state
     const COLD: UnsafeCell<MaybeUninit<Cold>> = UnsafeCell::new(MaybeUninit::uninit());
 
@@ -701,7 +704,7 @@ impl FrameCore {
             let Ghost {
                 earlier,
                 recovered: mut summary,
-            } = ghost;
+            } = *ghost;
             chain = earlier;
             // The same payload raised again without the hook (`resume_unwind`) keeps its
             // origin.
