@@ -51,20 +51,48 @@ struct Cold {
     /// The panic this frame is handling (null if none): a `Box<PanicRecord>` turned raw, owned
     /// by the frame.
     rec: Cell<*mut PanicRecord>,
-    /// What the current deferred call recovered (see `FrameCore::recover`). Boxed: a ghost is
-    /// about 150 bytes, and an unoptimised build copies the frame's uninitialised `Cold` twice
-    /// when it makes a frame (see `FrameCore::COLD`), a `memcpy` call each while `Cold` was 184
-    /// bytes (the debug 1-defer call: 567 -> 511 instructions). The box costs one allocation
-    /// per recovered panic, whose payload the panic runtime boxed already.
-    ghost: Cell<Option<Box<Ghost>>>,
+    /// What the current deferred call recovered (see `FrameCore::recover`).
+    ghost: Cell<Option<GhostBox>>,
     /// The frame registered before this one, put back on exit.
     prev: *const FrameCore,
     /// What arming `recover` for the running deferred call replaced, while `ARMING`.
     saved: Cell<state::Saved>,
 }
 
+/// A ghost where a frame keeps it. Unoptimised, boxed: a ghost is about 150 bytes, and such a
+/// build copies the frame's uninitialised `Cold` twice when it makes a frame (see
+/// `FrameCore::COLD`), a call to `memcpy` each while `Cold` held the ghost (184 bytes, 56
+/// boxed: the debug 1-defer call 567 -> 511 instructions). Optimised, where making a frame
+/// copies nothing, in place: boxed, a recovered panic was 2 to 6% slower there (an allocation,
+/// or with a spare box kept per thread, as slow: code layout).
+#[cfg(debug_assertions)]
+type GhostBox = Box<Ghost>;
+#[cfg(not(debug_assertions))]
+type GhostBox = Ghost;
+
+/// A ghost into its [`GhostBox`].
+#[inline(always)]
+fn ghost_box(ghost: Ghost) -> GhostBox {
+    #[cfg(debug_assertions)]
+    return Box::new(ghost);
+    #[cfg(not(debug_assertions))]
+    ghost
+}
+
+/// A ghost out of its [`GhostBox`].
+#[cfg_attr(debug_assertions, allow(clippy::boxed_local))] // the box is the point
+#[inline(always)]
+fn ghost_unbox(ghost: GhostBox) -> Ghost {
+    #[cfg(debug_assertions)]
+    return *ghost;
+    #[cfg(not(debug_assertions))]
+    ghost
+}
+
 impl Cold {
-    /// Drops the ghost, if there is one, where it lies (`Cell::take` would move it out first).
+    /// Drops the ghost, if there is one, where it lies: `Cell::take` would first move its
+    /// 150 bytes out (measured: a `memmove` and a store-forwarding stall on every recovered
+    /// panic, twice).
     fn drop_ghost(&self) {
         // SAFETY: a `Cell` lends no reference to its contents and `Cold` is never shared
         // between threads, so this is the only access to the ghost. Dropping one frees strings,
@@ -81,7 +109,7 @@ impl Cold {
         // SAFETY: as in `drop_ghost`.
         let slot = unsafe { &mut *self.ghost.as_ptr() };
         debug_assert!(slot.is_none());
-        *slot = Some(Box::new(ghost));
+        *slot = Some(ghost_box(ghost));
     }
 }
 
@@ -159,8 +187,8 @@ impl FrameCore {
     /// The slow-path state of a new frame: uninitialised. A constant, so that an unoptimised
     /// build copies it less: `UnsafeCell::new(MaybeUninit::uninit())` in the frame's
     /// initialiser copied its uninitialised bytes three times a call, the constant twice (into
-    /// the core, the core into the frame: about 58 instructions of `memcpy` while `Cold` was
-    /// 184 bytes, before its ghost was boxed).
+    /// the core, the core into the frame: about 58 instructions of `memcpy` when `Cold` was 184
+    /// bytes; since an unoptimised build boxes the ghost, 56 bytes, copied inline).
     #[allow(clippy::declare_interior_mutable_const)] // each use is a new frame's own state
     const COLD: UnsafeCell<MaybeUninit<Cold>> = UnsafeCell::new(MaybeUninit::uninit());
 
@@ -704,7 +732,7 @@ impl FrameCore {
             let Ghost {
                 earlier,
                 recovered: mut summary,
-            } = *ghost;
+            } = ghost_unbox(ghost);
             chain = earlier;
             // The same payload raised again without the hook (`resume_unwind`) keeps its
             // origin.
