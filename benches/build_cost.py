@@ -17,7 +17,9 @@ one build at a time (never two at once):
   - the time of `cargo build` (debug) and `cargo build --release` of the generated crate alone
     (its dependencies built before, outside the timing), in 5 rounds of one build of each
     crate: each crate's median, and the median of the rounds' ratios (interleaved, so that a
-    slow spell of the machine falls on both crates of a round);
+    slow spell of the machine falls on both crates of a round); both the wall time and the
+    CPU time (user + system of cargo and the compilers it ran: the work, steadier than the
+    wall time on a small shared machine, which overlaps codegen units on its cores);
   - `.text` of the release library (`size` over the rlib's objects), per function;
   - the time of one call of shape 1 in the debug binary (where tests run), 15 rounds the same
     way.
@@ -29,6 +31,7 @@ Targets (issue 13 §5): debug build <= 2x, release build <= 2.5x, .text <= 1.5x,
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -225,12 +228,16 @@ ROUNDS = 5
 
 
 def timed_build(d, release):
-    """One build of the generated crate alone (its dependencies stay built), in seconds."""
+    """One build of the generated crate alone (its dependencies stay built): (wall seconds,
+    CPU seconds: user + system of cargo and the compilers it ran)."""
     flags = ["--release"] if release else []
     cargo(d, "clean", "-p", "gen", *flags)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.monotonic()
     cargo(d, "build", *flags)
-    return time.monotonic() - t
+    wall = time.monotonic() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 def interleaved(crates, measure, rounds):
@@ -270,8 +277,24 @@ def main():
         cargo(d, "build")  # dependencies, outside the timing
         cargo(d, "build", "--release")
     print(f"timing builds of {5 * N} functions, {ROUNDS} rounds...", file=sys.stderr)
-    debug, debug_ratio = interleaved(crates, lambda d: timed_build(d, False), ROUNDS)
-    release, release_ratio = interleaved(crates, lambda d: timed_build(d, True), ROUNDS)
+    builds = {}
+    for release in (False, True):
+        # Interleaved, as in `interleaved`: one build of each crate per round.
+        times = {name: [] for name in crates}
+        for _ in range(ROUNDS):
+            for name, d in crates.items():
+                times[name].append(timed_build(d, release))
+        for k, what in ((0, "wall"), (1, "cpu")):
+            runs = {name: [t[k] for t in v] for name, v in times.items()}
+            ratios = [g / s for g, s in zip(runs["godefer"], runs["scopeguard"])]
+            builds[(release, what)] = (
+                {name: statistics.median(v) for name, v in runs.items()},
+                statistics.median(ratios),
+            )
+    debug, debug_ratio = builds[(False, "wall")]
+    release, release_ratio = builds[(True, "wall")]
+    debug_cpu, debug_cpu_ratio = builds[(False, "cpu")]
+    release_cpu, release_cpu_ratio = builds[(True, "cpu")]
     for d in crates.values():
         cargo(d, "build")
         cargo(d, "build", "--release")
@@ -282,6 +305,10 @@ def main():
          f"{debug['scopeguard']:.2f} s", debug_ratio, "<= 2x"),
         ("release build of the generated crate", f"{release['godefer']:.2f} s",
          f"{release['scopeguard']:.2f} s", release_ratio, "<= 2.5x"),
+        ("debug build, CPU time (user + system)", f"{debug_cpu['godefer']:.2f} s",
+         f"{debug_cpu['scopeguard']:.2f} s", debug_cpu_ratio, "<= 2x"),
+        ("release build, CPU time (user + system)", f"{release_cpu['godefer']:.2f} s",
+         f"{release_cpu['scopeguard']:.2f} s", release_cpu_ratio, "<= 2.5x"),
         (".text per function (release)", f"{text['godefer']:.0f} B",
          f"{text['scopeguard']:.0f} B", text["godefer"] / text["scopeguard"], "<= 1.5x"),
         ("one call with one deferred call (debug)", f"{call['godefer']:.1f} ns",
