@@ -1180,7 +1180,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     ///    or leaked) before its storage is reused. Frames nest like the calls that own them: a
     ///    frame started while another frame of the thread is alive is dropped before it.
     /// 2. **No re-entry.** While a deferred call of this frame runs (inside [`Frame::run`],
-    ///    [`Frame::tail_run`], their `_ret`/`_outcome` forms, or one of the
+    ///    [`Frame::tail_run`], [`Frame::nest_run`], [`Frame::nest_tail_run`], their
+    ///    `_ret`/`_outcome` forms, or one of the
     ///    `*run_*_down_to` methods), no method of this frame is called, except
     ///    [`Frame::set_result`]. (`set_result`, `run_ret` and `finish` never invalidate what a
     ///    `|ret|` closure holds: it gets a local, not the slot.)
