@@ -479,6 +479,12 @@
 //! godefer adds the `RUST_BACKTRACE` note to the first report of the process only; a panic Rust
 //! reported before godefer's first use is invisible to it, so that note may then appear twice.
 //!
+//! With `RUST_BACKTRACE` set, godefer's hook captures a backtrace at every panic inside a frame
+//! (as Rust's hook does: whether a deferred call will recover the panic is not known yet), and
+//! resolves its symbols only if it prints it. The capture walks the whole stack: a recovered
+//! panic then costs two to three times what it costs without, still far less than a panic under
+//! Rust's own hook, which captures and prints.
+//!
 //! # Soundness, and `__private`
 //!
 //! No safe program can reach undefined behaviour through godefer, whatever it defers, recovers,
