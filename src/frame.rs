@@ -938,18 +938,42 @@ impl FrameCore {
         }
     }
 
-    /// [`FrameCore::nest_run_erased`] for a body and a call of any types.
-    #[cfg(debug_assertions)]
+    /// [`Frame::nest`]'s catch in an optimised build (unoptimised, `Frame::nest` goes to
+    /// [`FrameCore::nest_erased`] itself: one generic layer less at every scope).
+    #[cfg(not(debug_assertions))]
     #[inline(always)]
-    fn nest_run<B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
-        let mut body = ManuallyDrop::new(body);
-        let mut f = ManuallyDrop::new(f);
-        let body = (&mut body as *mut ManuallyDrop<B>).cast::<u8>();
-        let call = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
-        // SAFETY: `body` and `call` point to a `B` and an `F` (`ManuallyDrop` is transparent)
-        // that are not used again here, as `call_erased` requires; `nest_run_erased` calls
-        // each once.
-        unsafe { self.nest_run_erased(mode, body, call_erased::<B>, call, call_erased::<F>) };
+    fn nest<B: FnOnce()>(&self, body: B) {
+        if let Err(payload) = catch(body) {
+            self.caught(payload);
+        }
+    }
+
+    /// A scope, then the run of the deferred call `f` right after it ([`Frame::nest_run`] and
+    /// its forms; `TAIL`: the run is a [`Frame::tail_run`]). Optimised, exactly those two;
+    /// unoptimised, both under one catch compiled once ([`FrameCore::nest_run_erased`], where
+    /// a tail run and a plain one are the same).
+    #[inline(always)]
+    fn nest_then<const TAIL: bool, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
+        #[cfg(debug_assertions)]
+        {
+            let mut body = ManuallyDrop::new(body);
+            let mut f = ManuallyDrop::new(f);
+            let body = (&mut body as *mut ManuallyDrop<B>).cast::<u8>();
+            let call = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
+            // SAFETY: `body` and `call` point to a `B` and an `F` (`ManuallyDrop` is
+            // transparent) that are not used again here, as `call_erased` requires;
+            // `nest_run_erased` calls each once.
+            unsafe { self.nest_run_erased(mode, body, call_erased::<B>, call, call_erased::<F>) };
+        }
+        #[cfg(not(debug_assertions))]
+        {
+            self.nest(body);
+            if TAIL {
+                self.run_call_tail(f, mode);
+            } else {
+                self.run_call(f, mode);
+            }
+        }
     }
 
     /// [`Frame::nest`] in an unoptimised build: runs the scope at `data` under this crate's
@@ -1224,8 +1248,11 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// there, alive, until its `Drop`.
     #[inline(always)]
     pub fn nest<F: FnOnce()>(&self, body: F) {
-        // Unoptimised, type-erased: the catch is compiled once, here, rather than once per
-        // scope in the user's crate (see `FrameCore::run_call`).
+        // Unoptimised, type-erased: the catch is compiled once, in `nest_erased`, rather than
+        // once per scope in the user's crate. (The erasure is written out here and in
+        // `FrameCore::nest_then` rather than in a helper: an unoptimised build compiles a
+        // helper once per closure type, at every `defer!`, which measured 5% of the
+        // build-cost crate's debug build.)
         #[cfg(debug_assertions)]
         {
             let mut body = ManuallyDrop::new(body);
@@ -1235,48 +1262,27 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             unsafe { self.core.nest_erased(data, call_erased::<F>) };
         }
         #[cfg(not(debug_assertions))]
-        if let Err(payload) = catch(body) {
-            self.core.caught(payload);
-        }
+        self.core.nest(body);
     }
 
     /// [`Frame::nest`] of `body`, then [`Frame::run`] of `f`: what the macro emits for a
-    /// `defer!` whose scope is the code after it. Optimised, exactly those two; unoptimised,
-    /// both under one catch compiled once in this crate (see `FrameCore::nest_run_erased`).
+    /// `defer!` whose scope is the code after it (see `FrameCore::nest_then`).
     #[inline(always)]
     pub fn nest_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
-        #[cfg(debug_assertions)]
-        self.core.nest_run(body, f, MODE);
-        #[cfg(not(debug_assertions))]
-        {
-            self.nest(body);
-            self.run::<MODE, F>(f);
-        }
+        self.core.nest_then::<false, B, F>(body, f, MODE);
     }
 
-    /// [`Frame::nest_run`] with [`Frame::tail_run`] (unoptimised, the same as `nest_run`: the
-    /// scope's catch there is the call's own).
+    /// [`Frame::nest_run`] with [`Frame::tail_run`].
     #[inline(always)]
     pub fn nest_tail_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
-        #[cfg(debug_assertions)]
-        self.core.nest_run(body, f, MODE);
-        #[cfg(not(debug_assertions))]
-        {
-            self.nest(body);
-            self.tail_run::<MODE, F>(f);
-        }
+        self.core.nest_then::<true, B, F>(body, f, MODE);
     }
 
     /// [`Frame::nest_run`] with [`Frame::run_ret`].
     #[inline(always)]
     pub fn nest_run_ret<const MODE: u8, B: FnOnce(), F: FnOnce(&mut R)>(&self, body: B, f: F) {
-        #[cfg(debug_assertions)]
-        self.core.nest_run(body, || self.with_result(f), MODE);
-        #[cfg(not(debug_assertions))]
-        {
-            self.nest(body);
-            self.run_ret::<MODE, F>(f);
-        }
+        self.core
+            .nest_then::<false, B, _>(body, || self.with_result(f), MODE);
     }
 
     /// [`Frame::nest_run`] with [`Frame::run_outcome`].
@@ -1286,13 +1292,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         body: B,
         f: F,
     ) {
-        #[cfg(debug_assertions)]
-        self.core.nest_run(body, || self.with_outcome(f), MODE);
-        #[cfg(not(debug_assertions))]
-        {
-            self.nest(body);
-            self.run_outcome::<MODE, F>(f);
-        }
+        self.core
+            .nest_then::<false, B, _>(body, || self.with_outcome(f), MODE);
     }
 
     /// [`Frame::nest_run`] with [`Frame::tail_run_outcome`].
@@ -1302,13 +1303,8 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         body: B,
         f: F,
     ) {
-        #[cfg(debug_assertions)]
-        self.core.nest_run(body, || self.with_outcome(f), MODE);
-        #[cfg(not(debug_assertions))]
-        {
-            self.nest(body);
-            self.tail_run_outcome::<MODE, F>(f);
-        }
+        self.core
+            .nest_then::<true, B, _>(body, || self.with_outcome(f), MODE);
     }
 
     /// Stores the result: the tail expression, each `return` and each `?` that returns.
