@@ -623,15 +623,9 @@ impl FrameCore {
         cold.flags.set(cold.flags.get() | flag::CANCELLED);
     }
 
-    /// Panicking, or `goexit` crossed the frame: `finish` does not return.
+    /// Panicking, or `goexit` crossed the frame, once some frame of the thread is registered:
+    /// `finish` does not return.
     #[inline(always)]
-    fn leaving(&self) -> bool {
-        self.any_registered() && self.leaving_registered()
-    }
-
-    /// [`FrameCore::leaving`] once some frame of the thread is registered.
-    #[cold]
-    #[inline(never)]
     fn leaving_registered(&self) -> bool {
         self.registered() && {
             let cold = self.cold();
@@ -1844,7 +1838,25 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// Ends the call: the result, or the frame's panic raised again. The macro emits this last.
     #[inline]
     pub fn finish(&self, name: &'static str) -> R {
-        if self.core.leaving() {
+        if self.core.any_registered() {
+            return self.finish_registered(name);
+        }
+        match self.slot.take() {
+            Some(value) => value,
+            None => match self.zero.zero() {
+                Some(zero) => zero,
+                None => no_result(name, false),
+            },
+        }
+    }
+
+    /// [`Frame::finish`] once some frame of the thread is registered: out of line, one copy
+    /// per frame type (the lowered functions' exits shared it; inlined, it was about 20
+    /// bytes of each function's cold code).
+    #[cold]
+    #[inline(never)]
+    fn finish_registered(&self, name: &'static str) -> R {
+        if self.core.leaving_registered() {
             self.raise_again();
         }
         match self.slot.take() {
