@@ -25,6 +25,21 @@ use crate::report;
 use crate::state;
 use crate::zero::ZeroSource;
 
+/// Moves `$value` (an `$t`) into a `ManuallyDrop` local and type-erases it: `$value` becomes
+/// its address and `call_erased::<$t>`, to be called once (or the `$t` leaks). Written out by a
+/// macro rather than a function: an unoptimised build compiles a generic function once per
+/// closure type, at every `defer!` (a helper function measured 5% of the build-cost crate's
+/// debug build).
+macro_rules! erase {
+    ($value:ident: $t:ty) => {
+        let mut $value = ManuallyDrop::new($value);
+        let $value = (
+            &mut $value as *mut ManuallyDrop<$t> as *mut u8,
+            call_erased::<$t> as unsafe fn(*mut u8),
+        );
+    };
+}
+
 /// The bits of [`Cold::flags`].
 mod flag {
     /// Entered while something was armed: this frame counts levels (see `state`).
@@ -824,12 +839,10 @@ impl FrameCore {
     /// `frame` points to a live frame's core (its [`Frame::erased`] address, or the core's own).
     #[inline(always)]
     pub(crate) unsafe fn run_call_erased_at<F: FnOnce()>(frame: *const (), f: F, mode: u8) {
-        let mut f = ManuallyDrop::new(f);
-        let data = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
-        // SAFETY: the caller's promise for `frame`; `data` points to an `F` (`ManuallyDrop` is
-        // transparent) that is not used again here, as `call_erased::<F>` requires, and
+        erase!(f: F);
+        // SAFETY: the caller's promise for `frame`; `f` is erased (see `erase!`), and
         // `run_call_slow` calls it once.
-        unsafe { FrameCore::run_call_slow_at(frame, mode, data, call_erased::<F>) };
+        unsafe { FrameCore::run_call_slow_at(frame, mode, f.0, f.1) };
     }
 
     /// [`FrameCore::run_call_slow`] for the frame at `frame`.
@@ -950,14 +963,11 @@ impl FrameCore {
     fn nest_then<const TAIL: bool, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
         #[cfg(debug_assertions)]
         {
-            let mut body = ManuallyDrop::new(body);
-            let mut f = ManuallyDrop::new(f);
-            let body = (&mut body as *mut ManuallyDrop<B>).cast::<u8>();
-            let call = (&mut f as *mut ManuallyDrop<F>).cast::<u8>();
-            // SAFETY: `body` and `call` point to a `B` and an `F` (`ManuallyDrop` is
-            // transparent) that are not used again here, as `call_erased` requires;
-            // `nest_run_erased` calls each once.
-            unsafe { self.nest_run_erased(mode, body, call_erased::<B>, call, call_erased::<F>) };
+            erase!(body: B);
+            erase!(f: F);
+            // SAFETY: `body` and `f` are erased (see `erase!`); `nest_run_erased` calls each
+            // once.
+            unsafe { self.nest_run_erased(mode, body.0, body.1, f.0, f.1) };
         }
         #[cfg(not(debug_assertions))]
         {
@@ -1079,7 +1089,7 @@ pub(crate) fn catch<T, F: FnOnce() -> T>(f: F) -> std::thread::Result<T> {
 /// `ManuallyDrop`); so this is called at most once for it.
 unsafe fn call_erased<F: FnOnce()>(data: *mut u8) {
     // SAFETY: the caller's promise: the `F` is read out once, and owned from here.
-    let f = unsafe { ptr::read(data.cast::<F>()) };
+    let f = unsafe { ptr::read(data as *mut F) };
     f();
 }
 
@@ -1249,11 +1259,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         // build-cost crate's debug build.)
         #[cfg(debug_assertions)]
         {
-            let mut body = ManuallyDrop::new(body);
-            let data = (&mut body as *mut ManuallyDrop<F>).cast::<u8>();
-            // SAFETY: `data` points to an `F` (`ManuallyDrop` is transparent) that is not used
-            // again here, as `call_erased::<F>` requires; `nest_erased` calls it once.
-            unsafe { self.core.nest_erased(data, call_erased::<F>) };
+            erase!(body: F);
+            // SAFETY: `body` is erased (see `erase!`); `nest_erased` calls it once.
+            unsafe { self.core.nest_erased(body.0, body.1) };
         }
         #[cfg(not(debug_assertions))]
         self.core.nest(body);
@@ -1263,12 +1271,31 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// `defer!` whose scope is the code after it (see `FrameCore::nest_then`).
     #[inline(always)]
     pub fn nest_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
+        // Unoptimised, erased here rather than in `nest_then`: one generic layer less at each
+        // `defer!` (the plain forms are most of them).
+        #[cfg(debug_assertions)]
+        {
+            erase!(body: B);
+            erase!(f: F);
+            // SAFETY: as in `FrameCore::nest_then`.
+            unsafe { self.core.nest_run_erased(MODE, body.0, body.1, f.0, f.1) };
+        }
+        #[cfg(not(debug_assertions))]
         self.core.nest_then::<false, B, F>(body, f, MODE);
     }
 
     /// [`Frame::nest_run`] with [`Frame::tail_run`].
     #[inline(always)]
     pub fn nest_tail_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
+        // As `nest_run` (unoptimised, a tail run is a plain one).
+        #[cfg(debug_assertions)]
+        {
+            erase!(body: B);
+            erase!(f: F);
+            // SAFETY: as in `FrameCore::nest_then`.
+            unsafe { self.core.nest_run_erased(MODE, body.0, body.1, f.0, f.1) };
+        }
+        #[cfg(not(debug_assertions))]
         self.core.nest_then::<true, B, F>(body, f, MODE);
     }
 

@@ -90,7 +90,7 @@ impl<F> StackRecord<F> {
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
         // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds an `F`
         // (`MaybeUninit` and `UnsafeCell` are transparent).
-        unsafe { self.call.get().cast::<F>().write(f) };
+        unsafe { ptr::write(self.call.get() as *mut F, f) };
         link_stack(&self.header, self.header(), run, head);
     }
 
@@ -102,14 +102,14 @@ impl<F> StackRecord<F> {
     #[inline(always)]
     pub(crate) unsafe fn take(&self) -> F {
         // SAFETY: per this function's contract.
-        unsafe { self.call.get().cast::<F>().read() }
+        unsafe { ptr::read(self.call.get() as *mut F) }
     }
 
     /// The record's address as a header pointer. Derived from the whole record, not from the
     /// header field, so the runner may reach the call stored after the header.
     #[inline(always)]
     pub(crate) fn header(&self) -> *const RecordHeader {
-        (self as *const Self).cast()
+        self as *const Self as *const RecordHeader
     }
 }
 
@@ -152,13 +152,10 @@ pub(crate) fn unlink_newest(head: &Head) {
 unsafe fn stack_call<F>(rec: *const RecordHeader) -> F {
     // No dereference of a raw place (checked at each, in an unoptimised build): the call's
     // address from the record's.
-    let at = rec
-        .cast::<u8>()
-        .wrapping_add(mem::offset_of!(StackRecord<F>, call))
-        .cast::<F>();
+    let at = (rec as *const u8).wrapping_add(mem::offset_of!(StackRecord<F>, call)) as *const F;
     // SAFETY: per this function's contract: `StackRecord` is `repr(C)`, `rec` its address,
     // with provenance over the whole record ([`StackRecord::header`]).
-    unsafe { at.read() }
+    unsafe { ptr::read(at) }
 }
 
 /// The runner of a stack record holding a plain deferred call.
@@ -259,9 +256,9 @@ impl HeapRecord {
         unsafe {
             let storage = ptr::addr_of_mut!((*rec).storage).cast::<u8>();
             if const { fits_inline::<F>() } {
-                storage.cast::<F>().write(f);
+                ptr::write(storage as *mut F, f);
             } else {
-                storage.cast::<*mut F>().write(Box::into_raw(Box::new(f)));
+                ptr::write(storage as *mut *mut F, Box::into_raw(Box::new(f)));
             }
         }
         rec.cast()
@@ -280,9 +277,9 @@ impl HeapRecord {
         unsafe {
             let storage = ptr::addr_of!((*rec).storage).cast::<u8>();
             if const { fits_inline::<F>() } {
-                storage.cast::<F>().read()
+                ptr::read(storage as *const F)
             } else {
-                *Box::from_raw(storage.cast::<*mut F>().read())
+                *Box::from_raw(ptr::read(storage as *const *mut F))
             }
         }
     }

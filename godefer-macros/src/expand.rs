@@ -1449,7 +1449,7 @@ impl Emit<'_> {
             // kept in memory across the body, as a closure holding them would be.
             let keep = (keep_in_memory && self.captures_values(id)).then(|| {
                 let held = self.held_at_exit(id);
-                quote!(#(::godefer::__private::keep_in_memory(&#held);)*)
+                quote!(#(#[cfg(not(debug_assertions))] ::godefer::__private::keep_in_memory(&#held);)*)
             });
             let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
             let at_frame = located(&frame, span);
@@ -1511,7 +1511,7 @@ impl Emit<'_> {
                 let d = gen("d", id);
                 let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
                 let keep = (keep_in_memory && self.captures_values(id))
-                    .then(|| quote!(::godefer::__private::keep_in_memory(&#d);));
+                    .then(|| quote!(#[cfg(not(debug_assertions))] ::godefer::__private::keep_in_memory(&#d);));
                 // The call at exit is located at the `defer!`: "borrow later used here" then
                 // points at the statement whose deferred call uses it.
                 let (at_frame, at_d) = (located(&frame, span), located(&d, span));
