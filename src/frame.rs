@@ -1498,7 +1498,13 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         rec: &StackRecord<F>,
         f: F,
     ) {
-        rec.push(f, record::run_stack_outcome::<R, Z, S, F, MODE>, head);
+        record::push_stack_record!(
+            rec,
+            f,
+            F,
+            record::run_stack_outcome::<R, Z, S, F, MODE>,
+            head
+        );
     }
 
     /// Registers an `errdefer!`/`okdefer!` closure in a pooled heap record.
@@ -1583,7 +1589,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// Relies on item 3 of [`Frame::new`]'s contract: `rec` stays put until it has run.
     #[inline(always)]
     pub fn push_stack<const MODE: u8, F: FnOnce()>(&self, head: &Head, rec: &StackRecord<F>, f: F) {
-        rec.push(f, record::run_stack::<F, MODE>, head);
+        record::push_stack_record!(rec, f, F, record::run_stack::<F, MODE>, head);
     }
 
     /// Registers a deferred `|ret|` closure in a record of the function's own frame.
@@ -1594,7 +1600,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         rec: &StackRecord<F>,
         f: F,
     ) {
-        rec.push(f, record::run_stack_ret::<R, Z, S, F, MODE>, head);
+        record::push_stack_record!(rec, f, F, record::run_stack_ret::<R, Z, S, F, MODE>, head);
     }
 
     /// Registers a deferred call in a pooled heap record (heap strategy). The returned token
@@ -1691,7 +1697,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     pub fn run_group<G: FnOnce()>(&self, head: &Head, mark: Mark, own: G) {
         #[cfg(debug_assertions)]
         {
-            drop(own);
+            let _ = own; // not `drop`: a generic function to compile per group
             self.run_down_to(head, mark);
         }
         #[cfg(not(debug_assertions))]
@@ -1745,7 +1751,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// The deferred call of `rec`, unlinked, if it is the newest record of `head`.
     #[inline(always)]
     fn take_newest<F>(&self, head: &Head, rec: &StackRecord<F>) -> Option<F> {
-        if head.0.get() != rec.header() {
+        if head.0.get() != rec as *const StackRecord<F> as *const RecordHeader {
             return None;
         }
         record::unlink_newest(head);
@@ -1811,7 +1817,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     /// the frame is not registered (see [`Frame::run_stack_down_to`]).
     #[inline(always)]
     fn take_own<F>(&self, head: &Head, mark: Mark, rec: &StackRecord<F>) -> Option<F> {
-        if !self.owns_top(head, rec.header()) {
+        if !self.owns_top(head, rec as *const StackRecord<F> as *const RecordHeader) {
             return None;
         }
         // `push_stack` linked `rec` in front of `mark`: unlinking it leaves the list at the mark.

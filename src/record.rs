@@ -50,8 +50,8 @@ unsafe fn never_filled(_: *const RecordHeader, _: *const (), _: bool) {
 /// per `defer!` statement under the frame strategy.
 #[repr(C)]
 pub struct StackRecord<F> {
-    header: UnsafeCell<RecordHeader>,
-    call: UnsafeCell<MaybeUninit<F>>,
+    pub(crate) header: UnsafeCell<RecordHeader>,
+    pub(crate) call: UnsafeCell<MaybeUninit<F>>,
 }
 
 // SAFETY: a stack record holds a deferred call `F` and the header linking it into its frame's
@@ -67,31 +67,21 @@ unsafe impl<F: Send> Send for StackRecord<F> {}
 unsafe impl<F: Send> Sync for StackRecord<F> {}
 
 impl<F> StackRecord<F> {
+    /// An empty record: what the macro declares (a constant, so that an unoptimised build
+    /// compiles no function for it, at every `defer!`).
+    #[allow(clippy::declare_interior_mutable_const)] // each use is a new record
+    pub const NEW: Self = StackRecord {
+        header: UnsafeCell::new(RecordHeader {
+            next: ptr::null(),
+            run: never_filled,
+        }),
+        call: UnsafeCell::new(MaybeUninit::uninit()),
+    };
+
     #[allow(clippy::new_without_default)]
     #[inline(always)]
     pub fn new() -> Self {
-        StackRecord {
-            header: UnsafeCell::new(RecordHeader {
-                next: ptr::null(),
-                run: never_filled,
-            }),
-            call: UnsafeCell::new(MaybeUninit::uninit()),
-        }
-    }
-
-    /// Stores the deferred call and links the record in front of `head`, with its runner.
-    ///
-    /// The call first: nothing runs while this holds it, so an unoptimised build compiles no
-    /// path that would drop it on an unwind. No raw place is dereferenced in this generic code
-    /// (an unoptimised build checks each one, at every `defer!`): the call goes through a
-    /// pointer write, the header through [`link_stack`], compiled once.
-    #[inline(always)]
-    pub(crate) fn push(&self, f: F, run: Runner, head: &Head) {
-        // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
-        // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds an `F`
-        // (`MaybeUninit` and `UnsafeCell` are transparent).
-        unsafe { ptr::write(self.call.get() as *mut F, f) };
-        link_stack(&self.header, self.header(), run, head);
+        Self::NEW
     }
 
     /// Takes the deferred call out of a record the caller has just unlinked.
@@ -101,24 +91,43 @@ impl<F> StackRecord<F> {
     /// will see it.
     #[inline(always)]
     pub(crate) unsafe fn take(&self) -> F {
-        // SAFETY: per this function's contract.
+        // SAFETY: per this function's contract; `call` holds an `F` (`MaybeUninit` and
+        // `UnsafeCell` are transparent).
         unsafe { ptr::read(self.call.get() as *mut F) }
     }
-
-    /// The record's address as a header pointer. Derived from the whole record, not from the
-    /// header field, so the runner may reach the call stored after the header.
-    #[inline(always)]
-    pub(crate) fn header(&self) -> *const RecordHeader {
-        self as *const Self as *const RecordHeader
-    }
 }
+
+/// Stores the deferred call `$f` (an `$t`) in the stack record `$rec` and links the record in
+/// front of `$head`, with its runner `$run`.
+///
+/// The call first: nothing runs while this holds it, so an unoptimised build compiles no path
+/// that would drop it on an unwind. No raw place is dereferenced in this generic code (an
+/// unoptimised build checks each one, at every `defer!`): the call goes through a pointer
+/// write, the header through [`link_stack`], compiled once. A macro, so that an unoptimised
+/// build compiles no function of its own for it at every `defer!`.
+macro_rules! push_stack_record {
+    ($rec:expr, $f:expr, $t:ty, $run:expr, $head:expr) => {{
+        let rec: &$crate::record::StackRecord<$t> = $rec;
+        // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
+        // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds an `F`
+        // (`MaybeUninit` and `UnsafeCell` are transparent).
+        unsafe { ::std::ptr::write(rec.call.get() as *mut $t, $f) };
+        $crate::record::link_stack(
+            &rec.header,
+            rec as *const $crate::record::StackRecord<$t> as *const $crate::record::RecordHeader,
+            $run,
+            $head,
+        );
+    }};
+}
+pub(crate) use push_stack_record;
 
 /// Writes the header of a stack record that is not linked yet (`header`, at `rec`), and links
 /// it in front of `head`. Out of line in an unoptimised build: one copy of its checked raw
 /// write rather than one per `defer!`.
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn link_stack(
+pub(crate) fn link_stack(
     header: &UnsafeCell<RecordHeader>,
     rec: *const RecordHeader,
     run: Runner,
@@ -143,19 +152,20 @@ pub(crate) fn unlink_newest(head: &Head) {
     head.set(unsafe { (*rec).next });
 }
 
-/// Reads the deferred call out of the stack record at `rec`.
-///
-/// # Safety
-/// As [`run_stack`]: `rec` is the header of a filled, not yet run `StackRecord<F>` (read once
-/// here).
-#[inline(always)]
-unsafe fn stack_call<F>(rec: *const RecordHeader) -> F {
-    // No dereference of a raw place (checked at each, in an unoptimised build): the call's
-    // address from the record's.
-    let at = (rec as *const u8).wrapping_add(mem::offset_of!(StackRecord<F>, call)) as *const F;
-    // SAFETY: per this function's contract: `StackRecord` is `repr(C)`, `rec` its address,
-    // with provenance over the whole record ([`StackRecord::header`]).
-    unsafe { ptr::read(at) }
+/// Reads the deferred call (an `$t`) out of the stack record at `$rec`, in its runner: `$rec`
+/// is the header of a filled, not yet run `StackRecord<$t>` (read once here). A macro, so that
+/// an unoptimised build compiles no function of its own for it per record type.
+macro_rules! stack_call {
+    ($rec:expr, $t:ty) => {{
+        // No dereference of a raw place (checked at each, in an unoptimised build): the call's
+        // address from the record's.
+        let at =
+            ($rec as *const u8).wrapping_add(mem::offset_of!(StackRecord<$t>, call)) as *const $t;
+        // SAFETY: per the runner's contract: `StackRecord` is `repr(C)`, `$rec` its address,
+        // with provenance over the whole record (the runner's `rec` is derived from the whole
+        // record, not from its header field: see `push_stack_record!`).
+        unsafe { ptr::read(at) }
+    }};
 }
 
 /// The runner of a stack record holding a plain deferred call.
@@ -172,8 +182,7 @@ pub(crate) unsafe fn run_stack<F: FnOnce(), const MODE: u8>(
         // SAFETY: per this function's contract, `frame` is a live frame's `Frame::erased`.
         unsafe { FrameCore::before_call_at(frame, MODE) };
     }
-    // SAFETY: per this function's contract.
-    let f = unsafe { stack_call::<F>(rec) };
+    let f = stack_call!(rec, F);
     f();
 }
 
@@ -198,8 +207,7 @@ pub(crate) unsafe fn run_stack_ret<
     }
     // SAFETY: per this function's contract.
     let frame = unsafe { Frame::<R, Z, S>::from_erased(frame) };
-    // SAFETY: as in `run_stack`.
-    let f = unsafe { stack_call::<F>(rec) };
+    let f = stack_call!(rec, F);
     frame.with_result(f);
 }
 
@@ -224,8 +232,7 @@ pub(crate) unsafe fn run_stack_outcome<
     }
     // SAFETY: per this function's contract.
     let frame = unsafe { Frame::<R, Z, S>::from_erased(frame) };
-    // SAFETY: as in `run_stack`.
-    let f = unsafe { stack_call::<F>(rec) };
+    let f = stack_call!(rec, F);
     frame.with_outcome(f);
 }
 

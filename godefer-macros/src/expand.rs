@@ -1256,7 +1256,7 @@ impl Emit<'_> {
             let (at_frame, at_r) = (located(&frame, span), located(&r, span));
             let run = kind.name("run_own", "");
             own.push(quote!(#frame.#run(&#head, &#r);));
-            decls.extend(quote!(let #r = ::godefer::__private::StackRecord::new();));
+            decls.extend(quote!(let #r = ::godefer::__private::StackRecord::NEW;));
             pushes.extend(quote_spanned! {span=>
                 #setup
                 #at_frame.#push::<{ #mode }, _>(&#head, &#at_r, #closure);
@@ -1290,7 +1290,7 @@ impl Emit<'_> {
         quote! {
             #setup
             let #m = #frame.mark(&#head);
-            let #r = ::godefer::__private::StackRecord::new();
+            let #r = ::godefer::__private::StackRecord::NEW;
             #decls
             #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
             #body
@@ -1550,7 +1550,7 @@ impl Emit<'_> {
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
-                    let #r = ::godefer::__private::StackRecord::new();
+                    let #r = ::godefer::__private::StackRecord::NEW;
                     #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
                     #guard
                     #cont
@@ -1760,7 +1760,7 @@ impl Emit<'_> {
                 (
                     quote! {
                         let #mark = #frame.mark(&#head);
-                        #(let #recs = ::godefer::__private::StackRecord::new();)*
+                        #(let #recs = ::godefer::__private::StackRecord::NEW;)*
                         #guard
                     },
                     quote!(#frame.run_down_to(&#head, #mark); #done),
