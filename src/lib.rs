@@ -364,7 +364,7 @@
 //! opt-level = 3
 //! ```
 //!
-//! The same call then costs about 1.8 times the guard's (`benches/build_cost.py`).
+//! The same call then costs about 1.7 times the guard's (`benches/build_cost.py`).
 //!
 //! # Strategies
 //!
