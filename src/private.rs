@@ -65,6 +65,8 @@ pub mod arm {
     pub const EXACT: u8 = crate::state::arm::EXACT;
     pub const CALL: u8 = crate::state::arm::CALL;
     pub const NEVER: u8 = crate::state::arm::NEVER;
+    // The macro emits these values as literals (`mode_of` in the macro crate).
+    const _: () = assert!(EXACT == 0 && CALL == 1 && NEVER == 2);
 }
 
 /// Records in this thread's heap-record cache and in the global pool, for tests.

@@ -1020,7 +1020,7 @@ struct Parts {
     setup: TokenStream,
     /// The deferred function: a closure over what `setup` evaluated.
     closure: TokenStream,
-    /// `arm::EXACT`, `arm::CALL` or `arm::NEVER`.
+    /// The value of `arm::EXACT`, `arm::CALL` or `arm::NEVER`, as a literal (see `mode_of`).
     mode: TokenStream,
     kind: Kind,
 }
@@ -1217,7 +1217,7 @@ impl Emit<'_> {
         let record = |id: usize| {
             !self.hoisted.contains(&id)
                 && self.at_exit(id).is_none()
-                && self.parts(id).is_some()
+                && self.has_parts(id)
                 && !self.kind_of(id).awaited()
         };
         match self.top_site[j] {
@@ -1259,7 +1259,7 @@ impl Emit<'_> {
             decls.extend(quote!(let #r = ::godefer::__private::StackRecord::NEW;));
             pushes.extend(quote_spanned! {span=>
                 #setup
-                #at_frame.#push::<{ #mode }, _>(&#head, &#at_r, #closure);
+                #at_frame.#push::<#mode, _>(&#head, &#at_r, #closure);
             });
         }
         let after = j + 1 + group.len();
@@ -1292,7 +1292,7 @@ impl Emit<'_> {
             let #m = #frame.mark(&#head);
             let #r = ::godefer::__private::StackRecord::NEW;
             #decls
-            #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
+            #frame.#push::<#mode, _>(&#head, &#r, #closure);
             #body
             #at_frame.run_group(&#head, #m, #[inline(always)] || { #(#own)* });
         }
@@ -1454,7 +1454,7 @@ impl Emit<'_> {
             let (closure, run) = (kind.typed(&frame, closure, span), kind.name(run_prefix, ""));
             let at_frame = located(&frame, span);
             let dot_await = kind.dot_await();
-            let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#closure) #dot_await;);
+            let run = quote_spanned!(span=> #at_frame.#run::<#mode, _>(#closure) #dot_await;);
             let run = self.gate_awaited(id, run);
             return quote! {
                 #setup
@@ -1479,7 +1479,7 @@ impl Emit<'_> {
                 let d = gen("d", id);
                 let run = kind.name("run", "");
                 let (at_frame, at_d) = (located(&frame, span), located(&d, span));
-                let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d).await;);
+                let run = quote_spanned!(span=> #at_frame.#run::<#mode, _>(#at_d).await;);
                 let run = self.gate_awaited(id, run);
                 quote! {
                     #setup
@@ -1496,13 +1496,13 @@ impl Emit<'_> {
                 let f = gen("f", id);
                 let run = quote_spanned! {span=>
                     if let ::core::option::Option::Some(#f) = #at_d.take() {
-                        #at_frame.#run::<{ #mode }, _>(#f.get());
+                        #at_frame.#run::<#mode, _>(#f.get());
                     }
                 };
                 let decl = quote_spanned!(span=> let mut #at_d);
                 quote! {
                     #setup
-                    #decl = #frame.#on_cancel::<{ #mode }, _>(#closure);
+                    #decl = #frame.#on_cancel::<#mode, _>(#closure);
                     #cont
                     #run
                 }
@@ -1519,7 +1519,7 @@ impl Emit<'_> {
                     // `cont` is that scope: nothing comes between it and the run.
                     let nest_run = format_ident!("nest_{}", run);
                     let run = quote_spanned! {span=>
-                        #at_frame.#nest_run::<{ #mode }, _, _>(#scope, #at_d);
+                        #at_frame.#nest_run::<#mode, _, _>(#scope, #at_d);
                     };
                     return quote! {
                         #setup
@@ -1528,7 +1528,7 @@ impl Emit<'_> {
                         #run
                     };
                 }
-                let run = quote_spanned!(span=> #at_frame.#run::<{ #mode }, _>(#at_d););
+                let run = quote_spanned!(span=> #at_frame.#run::<#mode, _>(#at_d););
                 quote! {
                     #setup
                     let #d = #closure;
@@ -1551,7 +1551,7 @@ impl Emit<'_> {
                     #setup
                     let #m = #frame.mark(&#head);
                     let #r = ::godefer::__private::StackRecord::NEW;
-                    #frame.#push::<{ #mode }, _>(&#head, &#r, #closure);
+                    #frame.#push::<#mode, _>(&#head, &#r, #closure);
                     #guard
                     #cont
                     #run
@@ -1568,7 +1568,7 @@ impl Emit<'_> {
                 quote! {
                     #setup
                     let #m = #frame.mark(&#head);
-                    let #k = #frame.#push::<{ #mode }, _>(&#head, #closure);
+                    let #k = #frame.#push::<#mode, _>(&#head, #closure);
                     #guard
                     #cont
                     #frame.run_heap_down_to(&#head, #m);
@@ -1659,12 +1659,12 @@ impl Emit<'_> {
         let f = gen("f", id);
         self.hoisted_runs.push(quote_spanned! {span=>
             if let ::core::option::Option::Some(#f) = #at_hoisted.#index.take() {
-                #at_frame.#run::<{ #mode }, _>(#f.get());
+                #at_frame.#run::<#mode, _>(#f.get());
             }
         });
         quote! {
             #setup
-            #frame.#fill::<{ #mode }, _>(&#at_hoisted.#index, #closure);
+            #frame.#fill::<#mode, _>(&#at_hoisted.#index, #closure);
         }
     }
 
@@ -1721,8 +1721,7 @@ impl Emit<'_> {
                     let f = gen("f", id);
                     let (mode, run) = self.run_of(id);
                     if self.kind_of(id).awaited() {
-                        let run =
-                            self.gate_awaited(id, quote!(#frame.#run::<{ #mode }, _>(#f).await;));
+                        let run = self.gate_awaited(id, quote!(#frame.#run::<#mode, _>(#f).await;));
                         return quote! {
                             if let ::core::option::Option::Some(#f) = #s {
                                 #run
@@ -1731,7 +1730,7 @@ impl Emit<'_> {
                     }
                     quote! {
                         if let ::core::option::Option::Some(#f) = #s.take() {
-                            #frame.#run::<{ #mode }, _>(#f.get());
+                            #frame.#run::<#mode, _>(#f.get());
                         }
                     }
                 });
@@ -1747,7 +1746,7 @@ impl Emit<'_> {
                     let (mode, run) = self.run_of(id);
                     quote! {
                         if let ::core::option::Option::Some(#f) = #s {
-                            #frame.#run::<{ #mode }, _>(#f);
+                            #frame.#run::<#mode, _>(#f);
                         }
                     }
                 });
@@ -1837,7 +1836,7 @@ impl Emit<'_> {
             Strategy::OpenCoded if self.is_async => {
                 let s = gen("s", id);
                 let fill = kind.name("fill_cancel", "");
-                quote!({ #setup #frame.#fill::<{ #mode }, _>(&#s, #closure); })
+                quote!({ #setup #frame.#fill::<#mode, _>(&#s, #closure); })
             }
             Strategy::OpenCoded => {
                 let s = gen("s", id);
@@ -1847,12 +1846,12 @@ impl Emit<'_> {
             Strategy::Frame => {
                 let r = gen("r", id);
                 let push = kind.name("push_stack", "");
-                quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &#r, #closure); })
+                quote!({ #setup #frame.#push::<#mode, _>(&#head, &#r, #closure); })
             }
             Strategy::Heap => {
                 let k = gen("k", id);
                 let push = kind.name("push_heap", "_into");
-                quote!({ #setup #frame.#push::<{ #mode }, _>(&#head, &mut #k, #closure); })
+                quote!({ #setup #frame.#push::<#mode, _>(&#head, &mut #k, #closure); })
             }
         }
     }
@@ -1963,7 +1962,25 @@ impl Emit<'_> {
         }
     }
 
+    /// Whether [`Emit::parts`] gives site `id` its parts, without making them (their tokens
+    /// cost the macro's running time: a test of each grouped site made them twice).
+    fn has_parts(&self, id: usize) -> bool {
+        match self.sites[id].form.as_ref() {
+            None => false,
+            Some(Form::Awaited { call }) => {
+                !matches!(&**call, Form::Async { .. } | Form::Awaited { .. })
+            }
+            Some(_) => true,
+        }
+    }
+
     fn parts(&self, id: usize) -> Option<Parts> {
+        let parts = self.make_parts(id);
+        debug_assert_eq!(parts.is_some(), self.has_parts(id));
+        parts
+    }
+
+    fn make_parts(&self, id: usize) -> Option<Parts> {
         let site = &self.sites[id];
         let form = site.form.as_ref()?;
         let mode = mode_of(Some(form));
@@ -2237,19 +2254,25 @@ fn unparen(e: &Expr) -> &Expr {
 }
 
 fn mode_of(form: Option<&Form>) -> TokenStream {
-    let name = match form {
+    // The values of `godefer::__private::arm`'s constants, as literals (asserted there): a path
+    // to one was a dozen tokens more at every `defer!`, for the macro to make and rustc to
+    // read.
+    const EXACT: u8 = 0;
+    const CALL: u8 = 1;
+    const NEVER: u8 = 2;
+    let mode = match form {
         Some(Form::Call {
             is_recover: true, ..
-        }) => quote!(NEVER),
+        }) => NEVER,
         Some(Form::Call {
             literal_callee: true,
             ..
-        }) => quote!(EXACT),
-        Some(Form::Call { .. } | Form::Method { .. } | Form::Awaited { .. }) => quote!(CALL),
-        Some(Form::Closure { is_frame: true, .. }) => quote!(CALL),
-        _ => quote!(EXACT),
+        }) => EXACT,
+        Some(Form::Call { .. } | Form::Method { .. } | Form::Awaited { .. }) => CALL,
+        Some(Form::Closure { is_frame: true, .. }) => CALL,
+        _ => EXACT,
     };
-    quote!(::godefer::__private::arm::#name)
+    proc_macro2::TokenTree::Literal(proc_macro2::Literal::u8_unsuffixed(mode)).into()
 }
 
 /// The arguments of a deferred macro call, evaluated at the statement: literals stay, places
