@@ -44,6 +44,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
+use std::iter::once;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprClosure, ItemFn, ReturnType, Stmt, Type};
@@ -1141,10 +1142,10 @@ impl Emit<'_> {
                 // Without a tail (falling off the end of a body returning `()`) there is nothing
                 // to store: `finish` returns the zero value `()`.
                 if let Some(t) = &self.tail {
-                    inner.extend(quote! {
+                    inner.extend(once(quote! {
                         #[allow(unreachable_code, clippy::diverging_sub_expression)]
                         #frame.set_result(#t);
-                    });
+                    }));
                 }
             }
             Some(j) => match self.top_site[j] {
@@ -1154,11 +1155,11 @@ impl Emit<'_> {
                     let registration = self.hoisted_site(id);
                     let yp = yield_point(self.is_async);
                     let (cont, _) = self.seq(j + 1, false);
-                    inner.extend(quote!(#registration #yp #cont));
+                    inner.extend(once(quote!(#registration #yp #cont)));
                 }
                 Some(id) if group.is_some() => {
                     let group = group.take().unwrap_or_default();
-                    inner.extend(self.grouped(id, j, &group));
+                    inner.extend(once(self.grouped(id, j, &group)));
                 }
                 Some(id) => {
                     let keep_in_memory = self.may_call_from(j + 1);
@@ -1180,14 +1181,14 @@ impl Emit<'_> {
                     // (its registration's locals are alive at this run).
                     let tail =
                         in_scope && self.tail_run() && self.registers_straight(id) && !next_quiet;
-                    inner.extend(self.top_level(id, cont, scope, keep_in_memory, tail));
+                    inner.extend(once(self.top_level(id, cont, scope, keep_in_memory, tail)));
                 }
                 None => {
                     let stmt = &self.stmts[j];
-                    inner.extend(quote!(#stmt));
+                    inner.extend(once(quote!(#stmt)));
                     // The split is a `let`: alive at the end.
                     let (cont, _) = self.seq(j + 1, false);
-                    inner.extend(cont);
+                    inner.extend(once(cont));
                 }
             },
         }
@@ -1256,11 +1257,13 @@ impl Emit<'_> {
             let (at_frame, at_r) = (located(&frame, span), located(&r, span));
             let run = kind.name("run_own", "");
             own.push(quote!(#frame.#run(&#head, &#r);));
-            decls.extend(quote!(let #r = ::godefer::__private::StackRecord::NEW;));
-            pushes.extend(quote_spanned! {span=>
+            decls.extend(once(
+                quote!(let #r = ::godefer::__private::StackRecord::NEW;),
+            ));
+            pushes.extend(once(quote_spanned! {span=>
                 #setup
                 #at_frame.#push::<#mode, _>(&#head, &#at_r, #closure);
-            });
+            }));
         }
         let after = j + 1 + group.len();
         let (cont, _) = self.seq(after, false);
@@ -2295,11 +2298,11 @@ fn macro_args(id: usize, args: &[Expr]) -> (TokenStream, TokenStream) {
             Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.get_ident().is_some()) => {
                 let left = &a.left;
                 named.push(left.to_token_stream().to_string());
-                setup.extend(capture(&name, &a.right));
+                setup.extend(once(capture(&name, &a.right)));
                 out.push(quote!(#left = #name));
             }
             other => {
-                setup.extend(capture(&name, other));
+                setup.extend(once(capture(&name, other)));
                 out.push(quote!(#name));
             }
         }
@@ -2315,7 +2318,7 @@ fn macro_args(id: usize, args: &[Expr]) -> (TokenStream, TokenStream) {
             let var = syn::Ident::new(&ident, s.span());
             let name = gen(&format!("implicit{id}_"), k);
             let place: Expr = syn::parse_quote!(#var);
-            setup.extend(capture(&name, &place));
+            setup.extend(once(capture(&name, &place)));
             out.push(quote!(#var = #name));
         }
     }
