@@ -1253,10 +1253,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     #[inline(always)]
     pub fn nest<F: FnOnce()>(&self, body: F) {
         // Unoptimised, type-erased: the catch is compiled once, in `nest_erased`, rather than
-        // once per scope in the user's crate. (The erasure is written out here and in
-        // `FrameCore::nest_then` rather than in a helper: an unoptimised build compiles a
-        // helper once per closure type, at every `defer!`, which measured 5% of the
-        // build-cost crate's debug build.)
+        // once per scope in the user's crate (erased by `erase!`, a macro: see there).
         #[cfg(debug_assertions)]
         {
             erase!(body: F);

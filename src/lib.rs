@@ -451,7 +451,10 @@
 //! the number of generic functions instantiated per `defer!`), a scope and the run right after it
 //! (`frame.nest_run(|| .., d)`) go to one catch in godefer's own code, compiled once, with both
 //! closures type-erased: the happy path runs the scope and then the deferred call under that
-//! catch, and the user's crate compiles no `catch_unwind` for them at all.
+//! catch, and the user's crate compiles no `catch_unwind` for them at all. What godefer's code
+//! does per closure type (erase it, store a record, read it back) is written out by macros
+//! rather than helper methods, each of which would be one more function to compile at every
+//! `defer!`.
 //!
 //! # The panic report
 //!
