@@ -78,12 +78,6 @@ impl<F> StackRecord<F> {
         call: UnsafeCell::new(MaybeUninit::uninit()),
     };
 
-    #[allow(clippy::new_without_default)]
-    #[inline(always)]
-    pub fn new() -> Self {
-        Self::NEW
-    }
-
     /// Takes the deferred call out of a record the caller has just unlinked.
     ///
     /// # Safety
