@@ -690,6 +690,20 @@ impl FrameCore {
         }
     }
 
+    /// Raises the frame's panic again (or goes on with `goexit`), at the end of
+    /// [`Frame::finish`]. Not generic, so compiled once, here: its drops of the panic's record
+    /// (a backtrace, the chain of earlier panics) are not instantiated in every user crate.
+    #[cold]
+    #[inline(never)]
+    fn raise(&self) -> ! {
+        match self.take_panic() {
+            Some(record) => resume_unwind(report::leave(*record, self.outermost())),
+            // Not panicking: `goexit` goes on (a panic raised during it, and not recovered,
+            // went first, as in Go).
+            None => crate::panic::goexit(),
+        }
+    }
+
     /// The exit of a frame while some frame of the thread is registered.
     #[cold]
     #[inline(never)]
@@ -1909,12 +1923,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
                 self.core.caught_from_deferred(payload);
             }
         }
-        match self.core.take_panic() {
-            Some(record) => resume_unwind(report::leave(*record, self.core.outermost())),
-            // Not panicking: `goexit` goes on (a panic raised during it, and not recovered,
-            // went first, as in Go).
-            None => crate::panic::goexit(),
-        }
+        self.core.raise()
     }
 }
 
