@@ -21,6 +21,8 @@ one build at a time (never two at once):
     CPU time (user + system of cargo and the compilers it ran: the work, steadier than the
     wall time on a small shared machine, which overlaps codegen units on its cores);
   - `.text` of the release library (`size` over the rlib's objects), per function;
+  - the same builds (CPU time, 15 rounds) of a crate with a single function of shape 1: what
+    godefer costs a crate beyond its functions (no target: most crates have few);
   - the time of one call of shape 1 in the debug binary (where tests run), 15 rounds the same
     way; and again with godefer's own code optimised in that debug build (`--config
     profile.dev.package.godefer.opt-level=3`: the README's tip; no target).
@@ -187,7 +189,7 @@ fn main() {
 """
 
 
-def write_crate(name, dep, fns):
+def write_crate(name, dep, fns, n=None):
     d = OUT / name
     if d.exists():
         shutil.rmtree(d)
@@ -205,10 +207,18 @@ publish = false
 [workspace]
 """
     )
-    body = LIB_HEAD + "".join(fns.format(i=i) for i in range(N))
+    body = LIB_HEAD + "".join(fns.format(i=i) for i in range(N if n is None else n))
     (d / "src" / "lib.rs").write_text(body)
     (d / "src" / "main.rs").write_text(MAIN)
     return d
+
+
+def split_shapes(src):
+    """The functions of `src` (GODEFER_FNS or SCOPEGUARD_FNS) by shape name, each a template."""
+    return {
+        m.group(2): m.group(1)
+        for m in re.finditer(r"((?:#\[godefer::func\]\n)?pub fn (\w+)_\{i\}.*?\n\}\}\n)", src, re.S)
+    }
 
 
 def cargo(d, *args, capture=False):
@@ -297,6 +307,20 @@ def main():
                 {name: statistics.median(v) for name, v in runs.items()},
                 statistics.median(ratios),
             )
+    # A crate with a single one-defer function: what godefer costs a crate beyond its functions
+    # (the instances for its result type, the macro's first run), as most crates have few.
+    small = {
+        "godefer": write_crate("godefer-small", f'godefer = {{ path = "{ROOT}" }}',
+                               split_shapes(GODEFER_FNS)["one"], 1),
+        "scopeguard": write_crate("scopeguard-small", 'scopeguard = "1"',
+                                  split_shapes(SCOPEGUARD_FNS)["one"], 1),
+    }
+    for d in small.values():
+        cargo(d, "build")
+        cargo(d, "build", "--release")
+    for release in (False, True):
+        builds[(release, "small")] = interleaved(
+            small, lambda d, release=release: timed_build(d, release)[1], 3 * ROUNDS)
     debug, debug_ratio = builds[(False, "wall")]
     release, release_ratio = builds[(True, "wall")]
     debug_cpu, debug_cpu_ratio = builds[(False, "cpu")]
@@ -325,6 +349,12 @@ def main():
          f"{release_cpu['scopeguard']:.2f} s", release_cpu_ratio, "<= 2.5x"),
         (".text per function (release)", f"{text['godefer']:.0f} B",
          f"{text['scopeguard']:.0f} B", text["godefer"] / text["scopeguard"], "<= 1.5x"),
+        ("a crate with one one-defer function: debug build, CPU time",
+         f"{builds[(False, 'small')][0]['godefer']:.3f} s",
+         f"{builds[(False, 'small')][0]['scopeguard']:.3f} s", builds[(False, "small")][1], "-"),
+        ("the same crate: release build, CPU time",
+         f"{builds[(True, 'small')][0]['godefer']:.3f} s",
+         f"{builds[(True, 'small')][0]['scopeguard']:.3f} s", builds[(True, "small")][1], "-"),
         ("one call with one deferred call (debug)", f"{call['godefer']:.1f} ns",
          f"{call['scopeguard']:.1f} ns", call_ratio, "<= 3x"),
         ("the same, godefer itself at `opt-level = 3` (`[profile.dev.package.godefer]`)",
