@@ -26,7 +26,9 @@ use crate::state;
 use crate::zero::ZeroSource;
 
 /// Moves `$value` (an `$t`) into a `ManuallyDrop` local and type-erases it: `$value` becomes
-/// its address and `call_erased::<$t>`, to be called once (or the `$t` leaks). Written out by a
+/// its address and `call_erased::<$t>`, to be called once (or the `$t` leaks). The address is
+/// that of a local of the block where `erase!` is used (shadowed, still alive): use it in that
+/// block only. Written out by a
 /// macro rather than a function: an unoptimised build compiles a generic function once per
 /// closure type, at every `defer!` (a helper function measured 5% of the build-cost crate's
 /// debug build).
@@ -972,7 +974,9 @@ impl FrameCore {
     /// A scope, then the run of the deferred call `f` right after it ([`Frame::nest_run`] and
     /// its forms; `TAIL`: the run is a [`Frame::tail_run`]). Optimised, exactly those two;
     /// unoptimised, both under one catch compiled once ([`FrameCore::nest_run_erased`], where
-    /// a tail run and a plain one are the same).
+    /// a tail run and a plain one are the same). Unoptimised, `nest_run` and `nest_tail_run`
+    /// erase their closures themselves (one generic layer less); the `_ret` and `_outcome`
+    /// forms come here.
     #[inline(always)]
     fn nest_then<const TAIL: bool, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
         #[cfg(debug_assertions)]
@@ -1708,7 +1712,9 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     pub fn run_group<G: FnOnce()>(&self, head: &Head, mark: Mark, own: G) {
         #[cfg(debug_assertions)]
         {
-            let _ = own; // not `drop`: a generic function to compile per group
+            // Not `drop(own)`: a generic function to compile per group. `own` only borrows the
+            // frame, the head and the records (no drop glue), so when it goes is moot.
+            let _ = own;
             self.run_down_to(head, mark);
         }
         #[cfg(not(debug_assertions))]

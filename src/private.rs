@@ -43,8 +43,9 @@ pub fn discard<T>(_: T) {}
 /// hint to the optimiser: the closure's address is handed to an empty assembly block that may
 /// read and write memory, so the closure is stored before it and, since any later call might
 /// change it, loaded again when the deferred call runs. The macro emits it under
-/// `#[cfg(not(debug_assertions))]`: unoptimised, it would be one more function to compile at
-/// each such `defer!`, for nothing.
+/// `#[cfg(not(debug_assertions))]`, evaluated in the user's crate: unoptimised, it would be one
+/// more function to compile at each such `defer!`, for nothing (an optimised build with debug
+/// assertions on loses the hint, which changes no behaviour).
 #[inline(always)]
 pub fn keep_in_memory<T>(value: &T) {
     #[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), not(miri)))]

@@ -102,10 +102,11 @@ impl<F> StackRecord<F> {
 macro_rules! push_stack_record {
     ($rec:expr, $f:expr, $t:ty, $run:expr, $head:expr) => {{
         let rec: &$crate::record::StackRecord<$t> = $rec;
+        let f: $t = $f; // outside the `unsafe` block below
         // SAFETY: the macro fills each stack record at most once (no frame-strategy `defer!` is
-        // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds an `F`
+        // in a loop), and nothing reads it before `run_down_to` runs it; `call` holds a `$t`
         // (`MaybeUninit` and `UnsafeCell` are transparent).
-        unsafe { ::std::ptr::write(rec.call.get() as *mut $t, $f) };
+        unsafe { ::std::ptr::write(rec.call.get() as *mut $t, f) };
         $crate::record::link_stack(
             &rec.header,
             rec as *const $crate::record::StackRecord<$t> as *const $crate::record::RecordHeader,
@@ -153,12 +154,14 @@ macro_rules! stack_call {
     ($rec:expr, $t:ty) => {{
         // No dereference of a raw place (checked at each, in an unoptimised build): the call's
         // address from the record's.
-        let at =
-            ($rec as *const u8).wrapping_add(mem::offset_of!(StackRecord<$t>, call)) as *const $t;
+        let at = ($rec as *const u8).wrapping_add(::std::mem::offset_of!(
+            $crate::record::StackRecord<$t>,
+            call
+        )) as *const $t;
         // SAFETY: per the runner's contract: `StackRecord` is `repr(C)`, `$rec` its address,
         // with provenance over the whole record (the runner's `rec` is derived from the whole
         // record, not from its header field: see `push_stack_record!`).
-        unsafe { ptr::read(at) }
+        unsafe { ::std::ptr::read(at) }
     }};
 }
 

@@ -18,6 +18,7 @@
 //!         let a = open("a");
 //!         let __godefer_r0 = a;                               // receiver, evaluated now
 //!         let __godefer_d0 = move || { __godefer_r0.close(); };
+//!         #[cfg(not(debug_assertions))]                       // an optimiser hint:
 //!         keep_in_memory(&__godefer_d0);                      // calls follow: see `MayCall`
 //!         let mut __godefer_s1 = None;                        // nested defer: slot + flag
 //!         __godefer_frame.nest(|| {
@@ -27,8 +28,8 @@
 //!             }
 //!             __godefer_frame.set_result(work(&a));
 //!         });
-//!         if let Some(f) = __godefer_s1 { __godefer_frame.run::<CALL, _>(f) }
-//!         __godefer_frame.run::<CALL, _>(__godefer_d0);
+//!         if let Some(f) = __godefer_s1 { __godefer_frame.run::<1, _>(f) } // 1: `arm::CALL`
+//!         __godefer_frame.run::<1, _>(__godefer_d0);
 //!     });
 //!     __godefer_frame.finish("f")
 //! }
@@ -1983,6 +1984,7 @@ impl Emit<'_> {
         parts
     }
 
+    /// [`Emit::parts`]' work. Where it gives `None` must stay what [`Emit::has_parts`] says.
     fn make_parts(&self, id: usize) -> Option<Parts> {
         let site = &self.sites[id];
         let form = site.form.as_ref()?;
