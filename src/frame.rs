@@ -640,9 +640,19 @@ impl FrameCore {
         cold.flags.set(cold.flags.get() | flag::CANCELLED);
     }
 
+    /// Whether a `recover` stopped a panic of this frame (for `finish`'s message).
+    #[cold]
+    #[inline(never)]
+    fn recovered(&self) -> bool {
+        self.has(flag::RECOVERED)
+    }
+
     /// Panicking, or `goexit` crossed the frame, once some frame of the thread is registered:
-    /// `finish` does not return.
-    #[inline(always)]
+    /// `finish` does not return. Out of line (as [`FrameCore::recovered`]): called from
+    /// generic code, so inlined it would be compiled in the user's crate, with the helpers it
+    /// goes through, in an unoptimised build too.
+    #[cold]
+    #[inline(never)]
     fn leaving_registered(&self) -> bool {
         self.registered() && {
             let cold = self.cold();
@@ -1913,7 +1923,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
             Some(value) => value,
             None => match self.zero.zero() {
                 Some(zero) => zero,
-                None => no_result(name, self.core.has(flag::RECOVERED)),
+                None => no_result(name, self.core.recovered()),
             },
         }
     }
