@@ -1128,15 +1128,55 @@ fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
     drop_quietly(payload);
 }
 
+/// Drops the `T` at `data` in place.
+///
+/// # Safety
+/// `data` points to a live `T` that nothing uses or drops afterwards.
+unsafe fn drop_erased<T>(data: *mut u8) {
+    // SAFETY: the caller's promise.
+    unsafe { ptr::drop_in_place(data as *mut T) }
+}
+
+/// Runs `drop(data)` under a catch, compiled once: what a generic caller would otherwise
+/// compile a `catch_unwind` for per type, in the user's crate.
+///
+/// # Safety
+/// As for `drop(data)`: `drop` is `drop_erased::<T>` and `data` a `T` it may drop.
+#[cold]
+#[inline(never)]
+unsafe fn catch_drop(
+    data: *mut u8,
+    drop: unsafe fn(*mut u8),
+) -> Result<(), Box<dyn std::any::Any + Send>> {
+    // SAFETY: the caller's promise.
+    catch(|| unsafe { drop(data) })
+}
+
 /// Drops a value whose `Drop` may panic where that panic has no place to go: the second
 /// panic is caught, and its payload dropped the same way (a payload whose `Drop` panics in
 /// turn, and so on, is given up after a few rounds: the last one is leaked rather than loop
 /// for ever).
 #[cold]
 fn drop_quietly<T>(value: T) {
-    let Err(mut again) = catch_unwind(AssertUnwindSafe(move || drop(value))) else {
-        return;
+    let mut value = ManuallyDrop::new(value);
+    // SAFETY: `value` is dropped here once (`drop_erased::<T>` on a `T`: `ManuallyDrop` is
+    // transparent), and never used again.
+    let result = unsafe {
+        catch_drop(
+            &mut value as *mut ManuallyDrop<T> as *mut u8,
+            drop_erased::<T>,
+        )
     };
+    if let Err(again) = result {
+        drop_payload_rounds(again);
+    }
+}
+
+/// Drops a value's `Drop` panic's payload, and so on: the part of [`drop_quietly`] that does
+/// not depend on the value's type, compiled once.
+#[cold]
+#[inline(never)]
+fn drop_payload_rounds(mut again: Box<dyn std::any::Any + Send>) {
     for _ in 0..8 {
         match catch_unwind(AssertUnwindSafe(move || drop(again))) {
             Ok(()) => return,
@@ -1935,7 +1975,17 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         // unwind that follows: a `Drop` that panicked there would abort the process. Its panic
         // replaces the frame's, with the frame's in its chain, as a deferred call's would.
         if let Some(value) = self.slot.take() {
-            if let Err(payload) = catch(|| drop(value)) {
+            let mut value = ManuallyDrop::new(value);
+            // SAFETY: `value` is dropped here once (`drop_erased::<R>` on an `R`: `ManuallyDrop`
+            // is transparent), and never used again. Erased, so that the catch is godefer's
+            // (`catch_drop`), not one more in the user's crate per result type.
+            let result = unsafe {
+                catch_drop(
+                    &mut value as *mut ManuallyDrop<R> as *mut u8,
+                    drop_erased::<R>,
+                )
+            };
+            if let Err(payload) = result {
                 self.core.caught_from_deferred(payload);
             }
         }
