@@ -42,6 +42,20 @@ macro_rules! erase {
     };
 }
 
+/// Unoptimised, a scope `$body` (a `$b`) and the deferred call `$f` (an `$ft`) right after it,
+/// both erased, under one catch in `$core` ([`FrameCore::nest_run_erased`]): what
+/// [`FrameCore::nest_then`] and, one generic layer less, [`Frame::nest_run`] and
+/// [`Frame::nest_tail_run`] do in a debug build.
+#[cfg(debug_assertions)]
+macro_rules! nest_run_erased {
+    ($core:expr, $mode:expr, $body:ident: $b:ty, $f:ident: $ft:ty) => {{
+        erase!($body: $b);
+        erase!($f: $ft);
+        // SAFETY: `$body` and `$f` are erased (see `erase!`); `nest_run_erased` calls each once.
+        unsafe { $core.nest_run_erased($mode, $body.0, $body.1, $f.0, $f.1) };
+    }};
+}
+
 /// The bits of [`Cold::flags`].
 mod flag {
     /// Entered while something was armed: this frame counts levels (see `state`).
@@ -990,13 +1004,7 @@ impl FrameCore {
     #[inline(always)]
     fn nest_then<const TAIL: bool, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F, mode: u8) {
         #[cfg(debug_assertions)]
-        {
-            erase!(body: B);
-            erase!(f: F);
-            // SAFETY: `body` and `f` are erased (see `erase!`); `nest_run_erased` calls each
-            // once.
-            unsafe { self.nest_run_erased(mode, body.0, body.1, f.0, f.1) };
-        }
+        nest_run_erased!(self, mode, body: B, f: F);
         #[cfg(not(debug_assertions))]
         {
             self.nest(body);
@@ -1152,22 +1160,28 @@ unsafe fn catch_drop(
     catch(|| unsafe { drop(data) })
 }
 
+/// Drops `value` under a catch: its `Drop`'s panic, if any. Type-erased into [`catch_drop`],
+/// so that the catch is compiled once, in godefer, not once per type in the user's crate.
+#[cold]
+fn drop_caught<T>(value: T) -> std::thread::Result<()> {
+    let mut value = ManuallyDrop::new(value);
+    // SAFETY: `value` is dropped here once (`drop_erased::<T>` on a `T`: `ManuallyDrop` is
+    // transparent), and never used again.
+    unsafe {
+        catch_drop(
+            &mut value as *mut ManuallyDrop<T> as *mut u8,
+            drop_erased::<T>,
+        )
+    }
+}
+
 /// Drops a value whose `Drop` may panic where that panic has no place to go: the second
 /// panic is caught, and its payload dropped the same way (a payload whose `Drop` panics in
 /// turn, and so on, is given up after a few rounds: the last one is leaked rather than loop
 /// for ever).
 #[cold]
 fn drop_quietly<T>(value: T) {
-    let mut value = ManuallyDrop::new(value);
-    // SAFETY: `value` is dropped here once (`drop_erased::<T>` on a `T`: `ManuallyDrop` is
-    // transparent), and never used again.
-    let result = unsafe {
-        catch_drop(
-            &mut value as *mut ManuallyDrop<T> as *mut u8,
-            drop_erased::<T>,
-        )
-    };
-    if let Err(again) = result {
+    if let Err(again) = drop_caught(value) {
         drop_payload_rounds(again);
     }
 }
@@ -1339,12 +1353,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         // Unoptimised, erased here rather than in `nest_then`: one generic layer less at each
         // `defer!` (the plain forms are most of them).
         #[cfg(debug_assertions)]
-        {
-            erase!(body: B);
-            erase!(f: F);
-            // SAFETY: as in `FrameCore::nest_then`.
-            unsafe { self.core.nest_run_erased(MODE, body.0, body.1, f.0, f.1) };
-        }
+        nest_run_erased!(self.core, MODE, body: B, f: F);
         #[cfg(not(debug_assertions))]
         self.core.nest_then::<false, B, F>(body, f, MODE);
     }
@@ -1354,12 +1363,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
     pub fn nest_tail_run<const MODE: u8, B: FnOnce(), F: FnOnce()>(&self, body: B, f: F) {
         // As `nest_run` (unoptimised, a tail run is a plain one).
         #[cfg(debug_assertions)]
-        {
-            erase!(body: B);
-            erase!(f: F);
-            // SAFETY: as in `FrameCore::nest_then`.
-            unsafe { self.core.nest_run_erased(MODE, body.0, body.1, f.0, f.1) };
-        }
+        nest_run_erased!(self.core, MODE, body: B, f: F);
         #[cfg(not(debug_assertions))]
         self.core.nest_then::<true, B, F>(body, f, MODE);
     }
@@ -1975,17 +1979,7 @@ impl<R, Z: ZeroSource<R>, S: ResultSlot<R>> Frame<R, Z, S> {
         // unwind that follows: a `Drop` that panicked there would abort the process. Its panic
         // replaces the frame's, with the frame's in its chain, as a deferred call's would.
         if let Some(value) = self.slot.take() {
-            let mut value = ManuallyDrop::new(value);
-            // SAFETY: `value` is dropped here once (`drop_erased::<R>` on an `R`: `ManuallyDrop`
-            // is transparent), and never used again. Erased, so that the catch is godefer's
-            // (`catch_drop`), not one more in the user's crate per result type.
-            let result = unsafe {
-                catch_drop(
-                    &mut value as *mut ManuallyDrop<R> as *mut u8,
-                    drop_erased::<R>,
-                )
-            };
-            if let Err(payload) = result {
+            if let Err(payload) = drop_caught(value) {
                 self.core.caught_from_deferred(payload);
             }
         }

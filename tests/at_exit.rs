@@ -59,23 +59,6 @@ impl Point {
     }
 }
 
-/// A `Write` that records what was flushed.
-struct Sink<'a>(&'a RefCell<Vec<u8>>, bool);
-
-impl Write for Sink<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        if self.1 {
-            Err(io::Error::other("disk full"))
-        } else {
-            Ok(())
-        }
-    }
-}
-
 macro_rules! cases {
     () => {
         #[godefer::func]

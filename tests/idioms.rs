@@ -52,23 +52,6 @@ impl Tx {
     }
 }
 
-/// A writer that fails on flush when `full`.
-struct Disk<'a>(&'a RefCell<Vec<u8>>, bool);
-
-impl Write for Disk<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        if self.1 {
-            Err(io::Error::other("disk full"))
-        } else {
-            Ok(())
-        }
-    }
-}
-
 /// `runtime/trace`'s region: started when made, ended by `end`.
 struct Region(&'static str);
 
@@ -281,7 +264,7 @@ macro_rules! cases {
         /// no `zero =` (Go's zero value: `Ok(())`).
         #[godefer::func]
         fn save(disk: &RefCell<Vec<u8>>, full: bool, lines: &[&str]) -> io::Result<()> {
-            let mut f = io::BufWriter::new(Disk(disk, full));
+            let mut f = io::BufWriter::new(Sink(disk, full));
             defer!(|ret: &mut io::Result<()>| {
                 if let Err(e) = f.flush() {
                     if ret.is_ok() {

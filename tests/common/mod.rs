@@ -6,7 +6,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::process::{Command, ExitStatus};
 
 thread_local! {
@@ -129,3 +129,20 @@ macro_rules! each_strategy {
     };
 }
 pub(crate) use each_strategy;
+
+/// A `Write` into a buffer whose flush fails with "disk full" when `.1` is set.
+pub struct Sink<'a>(pub &'a RefCell<Vec<u8>>, pub bool);
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if self.1 {
+            Err(io::Error::other("disk full"))
+        } else {
+            Ok(())
+        }
+    }
+}
